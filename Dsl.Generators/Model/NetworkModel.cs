@@ -1,0 +1,32 @@
+namespace NetDsl.Generators.Model;
+
+/// <summary>Everything the emitter needs about one network: plain values only, so it caches.</summary>
+internal sealed record NetworkModel(
+    string? Namespace,
+    string TypeName,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    int Inputs,
+    LossKind Loss,
+    EquatableArray<LayerModel> Layers)
+{
+    /// <summary>Namespace-qualified name, also the generated file's hint name.</summary>
+    public string FullName => (Namespace is null ? "" : Namespace + ".")
+        + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + "."))
+        + TypeName;
+}
+
+/// <summary>A type the network is nested in: its keyword (class, struct, record…) and name with type parameters.</summary>
+internal sealed record ContainingTypeModel(string Keyword, string Name);
+
+/// <summary>One layer member, in declaration order.</summary>
+internal sealed record LayerModel(
+    string Name,
+    string Accessibility,
+    LayerKind Kind,
+    int Units,
+    ActivationKind Activation,
+    InitializerKind Initializer,
+    float DropoutRate);
+
+/// <summary>A parse result: the model when the declaration is sound, and the diagnostics either way.</summary>
+internal sealed record ParseResult(NetworkModel? Network, EquatableArray<DiagnosticInfo> Diagnostics);

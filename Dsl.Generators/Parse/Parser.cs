@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetDsl.Generators.Diagnostics;
+using NetDsl.Generators.Model;
+
+namespace NetDsl.Generators.Parse;
+
+/// <summary>
+/// Symbols in, a plain model out. Problems become diagnostics (as data); a network with any error
+/// gets no model, so no code is generated for it. Half-typed declarations (syntax or binding errors
+/// the compiler already reports) give neither model nor diagnostics.
+/// </summary>
+internal static class Parser
+{
+    private static readonly ParseResult Nothing = new(null, EquatableArray<DiagnosticInfo>.Empty);
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
+            return Nothing;
+        var attribute = context.Attributes.FirstOrDefault();
+        if (attribute is null || IsIncomplete(attribute)) return Nothing;
+
+        var diagnostics = new List<DiagnosticInfo>();
+        var typeLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+        string name = type.Name;
+
+        // The type itself.
+        string? unsupported = type.IsRecord ? "a record"
+            : type.TypeKind == TypeKind.Struct ? "a struct"
+            : type.IsStatic ? "static"
+            : type.Arity > 0 ? "generic"
+            : type.IsFileLocal ? "file-local"
+            : null;
+        if (unsupported is not null)
+            diagnostics.Add(Report(DiagnosticDescriptors.UnsupportedNetworkType, typeLocation, name, unsupported));
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            diagnostics.Add(Report(DiagnosticDescriptors.NotPartial, typeLocation, name, name));
+        var containing = new List<ContainingTypeModel>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            var outerSyntax = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+            if (outerSyntax is null) return Nothing;
+            if (!outerSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+                diagnostics.Add(Report(DiagnosticDescriptors.NotPartial, LocationInfo.From(outerSyntax.Identifier.GetLocation()), outer.Name, name));
+            containing.Insert(0, new ContainingTypeModel(Keyword(outerSyntax), outer.Name + TypeParameters(outer)));
+        }
+
+        // [Network(Inputs = n, Loss = …)]
+        int inputs = 0;
+        var loss = LossKind.MeanSquaredError;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == "Inputs" && argument.Value.Value is int i) inputs = i;
+            if (argument.Key == "Loss" && argument.Value.Value is int l)
+            {
+                if (!Enum.IsDefined(typeof(LossKind), l))
+                    diagnostics.Add(Report(DiagnosticDescriptors.UndefinedEnumValue, typeLocation,
+                        l.ToString(CultureInfo.InvariantCulture), name, "Loss", string.Join(", ", Enum.GetNames(typeof(LossKind)))));
+                loss = (LossKind)l;
+            }
+        }
+        if (inputs <= 0)
+            diagnostics.Add(Report(DiagnosticDescriptors.InputsNotPositive, typeLocation, name, inputs.ToString(CultureInfo.InvariantCulture)));
+
+        // The layers, in declaration order.
+        var layerMembers = new List<(IPropertySymbol Property, PropertyDeclarationSyntax Syntax, AttributeData Attribute)>();
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var layerAttributes = member.GetAttributes().Where(a => IsLayerAttribute(a.AttributeClass)).ToList();
+            if (layerAttributes.Count == 0) continue;
+            if (member is not IPropertySymbol property) continue; // the compiler rejects the attribute elsewhere (CS0592)
+            var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
+            if (syntax is null || syntax.ContainsDiagnostics || layerAttributes.Any(IsIncomplete) || property.Type.TypeKind == TypeKind.Error)
+                return Nothing;
+            var location = LocationInfo.From(syntax.Identifier.GetLocation());
+            string? problem = MemberProblem(property, syntax, layerAttributes.Count);
+            if (problem is not null)
+            {
+                diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, location, property.Name, problem));
+                continue;
+            }
+            layerMembers.Add((property, syntax, layerAttributes[0]));
+        }
+        layerMembers.Sort((a, b) =>
+        {
+            int byFile = string.CompareOrdinal(a.Syntax.SyntaxTree.FilePath, b.Syntax.SyntaxTree.FilePath);
+            return byFile != 0 ? byFile : a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart);
+        });
+
+        var layers = new List<LayerModel>();
+        foreach (var (property, syntax, layerAttribute) in layerMembers)
+        {
+            var location = LocationInfo.From(syntax.Identifier.GetLocation());
+            if (syntax.Parent != layerMembers[0].Syntax.Parent)
+                diagnostics.Add(Report(DiagnosticDescriptors.LayersSplitAcrossDeclarations, location, property.Name, name, layerMembers[0].Property.Name));
+            layers.Add(ParseLayer(property, syntax, layerAttribute, location, diagnostics));
+        }
+
+        CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
+        CheckClashes(type, name, layers, diagnostics, cancellationToken);
+
+        var network = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error)
+            ? null
+            : new NetworkModel(
+                type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+                name, containing.ToEquatableArray(), inputs, loss, layers.ToEquatableArray());
+        return new ParseResult(network, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>The diagnostic for a [Dense]/[Dropout] on a property outside any [Network] type, or null.</summary>
+    public static DiagnosticInfo? ParseStrayLayer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not IPropertySymbol property || property.ContainingType is not { } type) return null;
+        if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute)) return null;
+        var attribute = context.Attributes.FirstOrDefault();
+        if (attribute?.AttributeClass is null) return null;
+        var location = context.TargetNode is PropertyDeclarationSyntax p ? p.Identifier.GetLocation() : property.Locations.FirstOrDefault();
+        return Report(DiagnosticDescriptors.LayerOutsideNetwork, LocationInfo.From(location),
+            property.Name, attribute.AttributeClass.Name.Replace("Attribute", ""), type.Name);
+    }
+
+    private static LayerModel ParseLayer(IPropertySymbol property, PropertyDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        // The implementation must repeat the declaration's accessibility modifiers exactly.
+        string accessibility = string.Join(" ", syntax.Modifiers.Where(m => m.Kind() is SyntaxKind.PublicKeyword
+            or SyntaxKind.InternalKeyword or SyntaxKind.ProtectedKeyword or SyntaxKind.PrivateKeyword).Select(m => m.Text));
+        if (attribute.AttributeClass!.ToDisplayString() == KnownNames.DropoutAttribute)
+        {
+            float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is float r ? r : float.NaN;
+            if (!(rate >= 0f && rate < 1f))
+                diagnostics.Add(Report(DiagnosticDescriptors.DropoutRateOutOfRange, location, property.Name, rate.ToString("R", CultureInfo.InvariantCulture)));
+            return new LayerModel(property.Name, accessibility, LayerKind.Dropout, 0, ActivationKind.Identity, InitializerKind.GlorotUniform, rate);
+        }
+
+        var args = attribute.ConstructorArguments;
+        int units = args.Length > 0 && args[0].Value is int u ? u : 0;
+        int activation = args.Length > 1 && args[1].Value is int a ? a : 0;
+        int initializer = 0;
+        foreach (var named in attribute.NamedArguments)
+            if (named.Key == "Init" && named.Value.Value is int i) initializer = i;
+        if (units <= 0)
+            diagnostics.Add(Report(DiagnosticDescriptors.UnitsNotPositive, location, property.Name, units.ToString(CultureInfo.InvariantCulture)));
+        CheckDefined<ActivationKind>(activation, "Activation", property.Name, location, diagnostics);
+        CheckDefined<InitializerKind>(initializer, "Initializer", property.Name, location, diagnostics);
+        return new LayerModel(property.Name, accessibility, LayerKind.Dense, units, (ActivationKind)activation, (InitializerKind)initializer, 0f);
+    }
+
+    private static void CheckArchitecture(string network, LocationInfo? networkLocation, int inputs, LossKind loss,
+        List<LayerModel> layers, List<LocationInfo?> locations, List<DiagnosticInfo> diagnostics)
+    {
+        if (!layers.Any(l => l.Kind == LayerKind.Dense))
+        {
+            diagnostics.Add(Report(DiagnosticDescriptors.NoLayers, networkLocation, network));
+            return;
+        }
+        var last = layers[layers.Count - 1];
+        var lastLocation = locations[layers.Count - 1];
+        if (last.Kind == LayerKind.Dropout)
+        {
+            diagnostics.Add(Report(DiagnosticDescriptors.DropoutLast, lastLocation, last.Name));
+            return;
+        }
+
+        long parameters = 0, width = inputs;
+        foreach (var layer in layers.Where(l => l.Kind == LayerKind.Dense))
+        {
+            parameters += (width + 1) * layer.Units;
+            width = layer.Units;
+        }
+        if (parameters > int.MaxValue)
+            diagnostics.Add(Report(DiagnosticDescriptors.ParameterCountOverflow, networkLocation, network, parameters.ToString(CultureInfo.InvariantCulture)));
+
+        string Describe(LayerModel l) => l.Activation == ActivationKind.Softmax && l.Units == 1
+            ? "a softmax output with 1 unit" : "a " + l.Activation + " output";
+        if (loss == LossKind.BinaryCrossEntropy && last.Activation != ActivationKind.Sigmoid)
+            diagnostics.Add(Report(DiagnosticDescriptors.OutputDoesNotFitLoss, lastLocation,
+                "Binary cross-entropy", "a Sigmoid output", last.Name, Describe(last)));
+        if (loss == LossKind.CategoricalCrossEntropy && (last.Activation != ActivationKind.Softmax || last.Units < 2))
+            diagnostics.Add(Report(DiagnosticDescriptors.OutputDoesNotFitLoss, lastLocation,
+                "Categorical cross-entropy", "a Softmax output with at least 2 units", last.Name, Describe(last)));
+        if (loss == LossKind.MeanSquaredError && last.Activation == ActivationKind.Softmax)
+            diagnostics.Add(Report(DiagnosticDescriptors.SoftmaxWithMeanSquaredError, lastLocation, last.Name));
+    }
+
+    private static void CheckClashes(INamedTypeSymbol type, string network, List<LayerModel> layers, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var reserved = KnownNames.Reserved(layers.Select(l => l.Name));
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared) continue;
+            var location = LocationInfo.From(member.Locations.FirstOrDefault());
+            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false, Parameters.Length: 1 } constructor
+                && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)
+                diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, location, $"{type.Name}(int)", network, "the seeded constructor"));
+            else if (reserved.Contains(member.Name))
+                diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, location, member.Name, network, "a generated " + (member.Name.StartsWith("Forward", StringComparison.Ordinal) || member.Name.StartsWith("Backward", StringComparison.Ordinal) ? "layer method" : "member")));
+        }
+    }
+
+    private static string? MemberProblem(IPropertySymbol property, PropertyDeclarationSyntax syntax, int layerAttributes)
+    {
+        if (layerAttributes > 1) return "has both [Dense] and [Dropout]; a member is one layer";
+        if (property.IsStatic) return "is static";
+        if (property.Type.ToDisplayString() != KnownNames.Layer) return $"has type '{property.Type.ToDisplayString()}'";
+        if (property.RefKind != RefKind.None) return "returns by reference";
+        if (property.IsIndexer) return "is an indexer";
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "is not partial";
+        if (property.PartialImplementationPart is not null || property.IsPartialDefinition == false) return "already has an implementation";
+        if (property.SetMethod is not null || property.GetMethod is null) return "must have a getter only";
+        if (property.IsAbstract || property.IsVirtual || property.IsOverride || property.IsSealed || property.IsExtern
+            || syntax.Modifiers.Any(SyntaxKind.NewKeyword) || syntax.Modifiers.Any(SyntaxKind.RequiredKeyword))
+            return "has modifiers a layer cannot have (" + syntax.Modifiers.ToString() + ")";
+        return null;
+    }
+
+    private static void CheckDefined<TEnum>(int value, string enumName, string member, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (!Enum.IsDefined(typeof(TEnum), value))
+            diagnostics.Add(Report(DiagnosticDescriptors.UndefinedEnumValue, location,
+                value.ToString(CultureInfo.InvariantCulture), member, enumName, string.Join(", ", Enum.GetNames(typeof(TEnum)))));
+    }
+
+    private static bool IsLayerAttribute(INamedTypeSymbol? attribute) =>
+        attribute?.ToDisplayString() is KnownNames.DenseAttribute or KnownNames.DropoutAttribute;
+
+    // An attribute the compiler could not bind (still being typed): leave it to the compiler's errors.
+    private static bool IsIncomplete(AttributeData attribute) =>
+        attribute.AttributeClass is null or { TypeKind: TypeKind.Error }
+        || attribute.AttributeConstructor is null
+        || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+        || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
+
+    private static string Keyword(TypeDeclarationSyntax syntax) => syntax switch
+    {
+        RecordDeclarationSyntax r when r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
+        RecordDeclarationSyntax => "record",
+        StructDeclarationSyntax => "struct",
+        InterfaceDeclarationSyntax => "interface",
+        _ => "class",
+    };
+
+    private static string TypeParameters(INamedTypeSymbol type) =>
+        type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">";
+
+    private static DiagnosticInfo Report(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
+        new(descriptor.Id, location, arguments.ToEquatableArray());
+}

@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetDsl;
+
+public static partial class Kernels
+{
+    /// <summary>C[m×n] = A[m×k] · B[n×k]ᵀ + bias[n] (bias broadcast over the rows; an empty bias span means no bias).</summary>
+    /// <param name="a">A, row-major m×k.</param>
+    /// <param name="b">B, row-major n×k (e.g. dense-layer weights, one row per unit).</param>
+    /// <param name="bias">n values added to every row of C, or empty for none.</param>
+    /// <param name="c">C, row-major m×n; overwritten.</param>
+    /// <param name="m">Rows of A and C; 0 is a no-op.</param>
+    /// <param name="n">Rows of B, columns of C.</param>
+    /// <param name="k">Columns of A and B.</param>
+    /// <remarks>Spans may be longer than needed. C must not overlap A, B or bias. The summation order is fixed, so equal inputs give equal bits.</remarks>
+    /// <exception cref="ArgumentException">A span is too short, C overlaps an input, n or k is not positive, or m is negative.</exception>
+    public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    {
+        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
+        // The vectors run along k, so take the widest width that k fills.
+        if (Vector512.IsHardwareAccelerated && k >= Vector512<float>.Count)
+            MultiplyTransposedCore<Vector512<float>, V512>(a, b, bias, c, m, n, k);
+        else if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count)
+            MultiplyTransposedCore<Vector256<float>, V256>(a, b, bias, c, m, n, k);
+        else if (Vector128.IsHardwareAccelerated && k >= Vector128<float>.Count)
+            MultiplyTransposedCore<Vector128<float>, V128>(a, b, bias, c, m, n, k);
+        else
+            MultiplyTransposedScalarCore(a, b, bias, c, m, n, k);
+    }
+
+    internal static void MultiplyTransposed512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    {
+        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
+        MultiplyTransposedCore<Vector512<float>, V512>(a, b, bias, c, m, n, k);
+    }
+
+    internal static void MultiplyTransposed256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    {
+        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
+        MultiplyTransposedCore<Vector256<float>, V256>(a, b, bias, c, m, n, k);
+    }
+
+    internal static void MultiplyTransposed128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    {
+        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
+        MultiplyTransposedCore<Vector128<float>, V128>(a, b, bias, c, m, n, k);
+    }
+
+    internal static void MultiplyTransposedScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    {
+        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
+        MultiplyTransposedScalarCore(a, b, bias, c, m, n, k);
+    }
+
+    private static void ValidateMultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        RequireLength(a.Length, (long)m * k, nameof(a), "m×k", m, k);
+        RequireLength(b.Length, (long)n * k, nameof(b), "n×k", n, k);
+        if (!bias.IsEmpty)
+            RequireLength(bias.Length, n, nameof(bias), "1×n, or empty for no bias", 1, n);
+        RequireLength(c.Length, (long)m * n, nameof(c), "m×n", m, n);
+        RequireNoOverlap(c[..(m * n)], a[..(m * k)], nameof(c), nameof(a));
+        RequireNoOverlap(c[..(m * n)], b[..(n * k)], nameof(c), nameof(b));
+        if (!bias.IsEmpty)
+            RequireNoOverlap(c[..(m * n)], bias[..n], nameof(c), nameof(bias));
+    }
+
+    private static void MultiplyTransposedCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+        where TVec : struct
+        where TOps : IVectorOps<TVec>
+    {
+        ref float a0 = ref MemoryMarshal.GetReference(a);
+        ref float b0 = ref MemoryMarshal.GetReference(b);
+        ref float c0 = ref MemoryMarshal.GetReference(c);
+        bool hasBias = !bias.IsEmpty;
+        // Without a bias any valid reference will do: it is never read.
+        ref float bias0 = ref hasBias ? ref MemoryMarshal.GetReference(bias) : ref c0;
+
+        // Units outer, rows inner: the block of four B rows (4·k floats) stays in L1 while the rows of A stream past.
+        for (int j = 0; j < n; j += 4)
+        {
+            for (int i = 0; i < m; i += 4)
+            {
+                Dot4x4<TVec, TOps>(ref Unsafe.Add(ref a0, (nint)i * k), ref Unsafe.Add(ref b0, (nint)j * k), k,
+                    Math.Min(4, m - i), Math.Min(4, n - j),
+                    ref Unsafe.Add(ref c0, (nint)i * n + j), n, ref Unsafe.Add(ref bias0, j), hasBias);
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[4×4] block = four rows of A dotted with four rows of B: 16 vector accumulators over k, fed by 8 loads
+    /// per 16 FMAs, then one horizontal reduction per output. Rows (units) past <paramref name="rows"/>
+    /// (<paramref name="units"/>) alias the last real one: computed, never stored, so this kernel also covers the edges.
+    /// </summary>
+    private static void Dot4x4<TVec, TOps>(ref float a, ref float b, int k, int rows, int units,
+        ref float c, nint ldc, ref float bias, bool hasBias)
+        where TVec : struct
+        where TOps : IVectorOps<TVec>
+    {
+        ref float a0 = ref a;
+        ref float a1 = ref Unsafe.Add(ref a, (nint)Math.Min(1, rows - 1) * k);
+        ref float a2 = ref Unsafe.Add(ref a, (nint)Math.Min(2, rows - 1) * k);
+        ref float a3 = ref Unsafe.Add(ref a, (nint)Math.Min(3, rows - 1) * k);
+        ref float b0 = ref b;
+        ref float b1 = ref Unsafe.Add(ref b, (nint)Math.Min(1, units - 1) * k);
+        ref float b2 = ref Unsafe.Add(ref b, (nint)Math.Min(2, units - 1) * k);
+        ref float b3 = ref Unsafe.Add(ref b, (nint)Math.Min(3, units - 1) * k);
+
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c02 = TOps.Zero, c03 = TOps.Zero;
+        TVec c10 = TOps.Zero, c11 = TOps.Zero, c12 = TOps.Zero, c13 = TOps.Zero;
+        TVec c20 = TOps.Zero, c21 = TOps.Zero, c22 = TOps.Zero, c23 = TOps.Zero;
+        TVec c30 = TOps.Zero, c31 = TOps.Zero, c32 = TOps.Zero, c33 = TOps.Zero;
+        nint p = 0;
+        for (; p <= k - TOps.Count; p += TOps.Count)
+        {
+            TVec x0 = TOps.Load(ref Unsafe.Add(ref a0, p));
+            TVec x1 = TOps.Load(ref Unsafe.Add(ref a1, p));
+            TVec x2 = TOps.Load(ref Unsafe.Add(ref a2, p));
+            TVec x3 = TOps.Load(ref Unsafe.Add(ref a3, p));
+
+            TVec y = TOps.Load(ref Unsafe.Add(ref b0, p));
+            c00 = TOps.MultiplyAdd(x0, y, c00); c10 = TOps.MultiplyAdd(x1, y, c10);
+            c20 = TOps.MultiplyAdd(x2, y, c20); c30 = TOps.MultiplyAdd(x3, y, c30);
+            y = TOps.Load(ref Unsafe.Add(ref b1, p));
+            c01 = TOps.MultiplyAdd(x0, y, c01); c11 = TOps.MultiplyAdd(x1, y, c11);
+            c21 = TOps.MultiplyAdd(x2, y, c21); c31 = TOps.MultiplyAdd(x3, y, c31);
+            y = TOps.Load(ref Unsafe.Add(ref b2, p));
+            c02 = TOps.MultiplyAdd(x0, y, c02); c12 = TOps.MultiplyAdd(x1, y, c12);
+            c22 = TOps.MultiplyAdd(x2, y, c22); c32 = TOps.MultiplyAdd(x3, y, c32);
+            y = TOps.Load(ref Unsafe.Add(ref b3, p));
+            c03 = TOps.MultiplyAdd(x0, y, c03); c13 = TOps.MultiplyAdd(x1, y, c13);
+            c23 = TOps.MultiplyAdd(x2, y, c23); c33 = TOps.MultiplyAdd(x3, y, c33);
+        }
+
+        // One row of C per 128-bit vector: [Σc_r0, Σc_r1, Σc_r2, Σc_r3].
+        Vector128<float> r0 = TOps.Sum4(c00, c01, c02, c03);
+        Vector128<float> r1 = TOps.Sum4(c10, c11, c12, c13);
+        Vector128<float> r2 = TOps.Sum4(c20, c21, c22, c23);
+        Vector128<float> r3 = TOps.Sum4(c30, c31, c32, c33);
+
+        // The k % width tail: the four B values at p form one small vector shared by the four rows.
+        for (; p < k; p++)
+        {
+            var y = Vector128.Create(Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p), Unsafe.Add(ref b2, p), Unsafe.Add(ref b3, p));
+            r0 += y * Unsafe.Add(ref a0, p);
+            r1 += y * Unsafe.Add(ref a1, p);
+            r2 += y * Unsafe.Add(ref a2, p);
+            r3 += y * Unsafe.Add(ref a3, p);
+        }
+
+        StoreDotRow(ref c, r0, ref bias, hasBias, units);
+        if (rows > 1) StoreDotRow(ref Unsafe.Add(ref c, ldc), r1, ref bias, hasBias, units);
+        if (rows > 2) StoreDotRow(ref Unsafe.Add(ref c, 2 * ldc), r2, ref bias, hasBias, units);
+        if (rows > 3) StoreDotRow(ref Unsafe.Add(ref c, 3 * ldc), r3, ref bias, hasBias, units);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreDotRow(ref float c, Vector128<float> sums, ref float bias, bool hasBias, int units)
+    {
+        if (units == 4)
+        {
+            if (hasBias)
+                sums += Vector128.LoadUnsafe(ref bias);
+            sums.StoreUnsafe(ref c);
+            return;
+        }
+
+        for (int u = 0; u < units; u++)
+        {
+            float value = sums.GetElement(u);
+            if (hasBias)
+                value += Unsafe.Add(ref bias, u);
+            Unsafe.Add(ref c, u) = value;
+        }
+    }
+
+    private static void MultiplyTransposedScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            ReadOnlySpan<float> aRow = a.Slice(i * k, k);
+            for (int j = 0; j < n; j++)
+            {
+                ReadOnlySpan<float> bRow = b.Slice(j * k, k);
+                float sum = 0;
+                for (int p = 0; p < k; p++)
+                    sum += aRow[p] * bRow[p];
+                if (!bias.IsEmpty)
+                    sum += bias[j];
+                c[i * n + j] = sum;
+            }
+        }
+    }
+}

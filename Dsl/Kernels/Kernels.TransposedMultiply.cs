@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetDsl;
+
+public static partial class Kernels
+{
+    /// <summary>C[m×n] = A[k×m]ᵀ · B[k×n] (overwrites C).</summary>
+    /// <param name="a">A, row-major k×m.</param>
+    /// <param name="b">B, row-major k×n.</param>
+    /// <param name="c">C, row-major m×n; overwritten.</param>
+    /// <param name="m">Columns of A, rows of C.</param>
+    /// <param name="n">Columns of B and C.</param>
+    /// <param name="k">Rows of A and B (the batch rows); 0 gives C = 0.</param>
+    /// <remarks>Spans may be longer than needed. C must not overlap A or B. The summation order is fixed, so equal inputs give equal bits.</remarks>
+    /// <exception cref="ArgumentException">A span is too short, C overlaps an input, m or n is not positive, or k is negative.</exception>
+    public static void TransposedMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        ValidateTransposedMultiply(a, b, c, m, n, k);
+        // The vectors run along n, so take the widest width that n fills.
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+            TransposedMultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+            TransposedMultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+            TransposedMultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k);
+        else
+            TransposedMultiplyScalarCore(a, b, c, m, n, k);
+    }
+
+    internal static void TransposedMultiply512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        ValidateTransposedMultiply(a, b, c, m, n, k);
+        TransposedMultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k);
+    }
+
+    internal static void TransposedMultiply256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        ValidateTransposedMultiply(a, b, c, m, n, k);
+        TransposedMultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k);
+    }
+
+    internal static void TransposedMultiply128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        ValidateTransposedMultiply(a, b, c, m, n, k);
+        TransposedMultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k);
+    }
+
+    internal static void TransposedMultiplyScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        ValidateTransposedMultiply(a, b, c, m, n, k);
+        TransposedMultiplyScalarCore(a, b, c, m, n, k);
+    }
+
+    private static void ValidateTransposedMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(m);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        RequireLength(a.Length, (long)k * m, nameof(a), "k×m", k, m);
+        RequireLength(b.Length, (long)k * n, nameof(b), "k×n", k, n);
+        RequireLength(c.Length, (long)m * n, nameof(c), "m×n", m, n);
+        RequireNoOverlap(c[..(m * n)], a[..(k * m)], nameof(c), nameof(a));
+        RequireNoOverlap(c[..(m * n)], b[..(k * n)], nameof(c), nameof(b));
+    }
+
+    private static void TransposedMultiplyCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+        where TVec : struct
+        where TOps : IVectorOps<TVec>
+    {
+        // Aᵀ(i, p) = a[p·m + i]: the four rows of a register block are adjacent floats, consecutive p are m apart.
+        BroadcastMultiply<TVec, TOps>(ref MemoryMarshal.GetReference(a), 1, m,
+            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k);
+    }
+
+    private static void TransposedMultiplyScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        c[..(m * n)].Clear();
+        // Rank-1 updates in ascending p: each C element sums in order p = 0..k-1.
+        for (int p = 0; p < k; p++)
+        {
+            ReadOnlySpan<float> bRow = b.Slice(p * n, n);
+            for (int i = 0; i < m; i++)
+            {
+                float x = a[p * m + i];
+                Span<float> row = c.Slice(i * n, n);
+                for (int j = 0; j < n; j++)
+                    row[j] += x * bRow[j];
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Numerics.Tensors;
+
+namespace NetDsl;
+
+/// <summary>
+/// The losses, each returning <c>scale · Σ loss</c> and writing its gradient (times <c>scale</c>)
+/// unless the gradient span is empty. The caller picks <c>scale</c> to reduce as Keras does:
+/// 1 / (rows · outputs) for the elementwise losses, 1 / rows for categorical cross-entropy.
+/// The cross-entropies take logits and are fused with their output activation, so
+/// <c>δ = ŷ − y</c> and no logarithm of zero is ever taken.
+/// </summary>
+public static class LossFunctions
+{
+    /// <summary>
+    /// <c>L = scale · Σ (ŷ − y)²</c>; <c>∂L/∂ŷ = 2·scale·(ŷ − y)</c>.
+    /// </summary>
+    public static float MeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, float scale, Span<float> gradient)
+    {
+        double sum = 0;
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            float error = predictions[i] - targets[i];
+            sum += error * error;
+            if (!gradient.IsEmpty) gradient[i] = 2f * scale * error;
+        }
+        return (float)(sum * scale);
+    }
+
+    /// <summary>
+    /// Sigmoid and binary cross-entropy together, from logits z:
+    /// <c>L = scale · Σ max(z, 0) − z·y + log(1 + e^−|z|)</c>; <c>δ = scale · (σ(z) − y)</c>.
+    /// </summary>
+    public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float scale, Span<float> delta)
+    {
+        double sum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            float z = logits[i], y = targets[i];
+            sum += MathF.Max(z, 0f) - z * y + MathF.Log(1f + MathF.Exp(-MathF.Abs(z)));
+            if (!delta.IsEmpty) delta[i] = scale * (Activations.Sigmoid(z) - y);
+        }
+        return (float)(sum * scale);
+    }
+
+    /// <summary>
+    /// Softmax and categorical cross-entropy together, per row of <paramref name="classes"/> logits:
+    /// <c>L = scale · Σ_rows Σᵢ yᵢ·(logΣⱼe^zⱼ − zᵢ)</c>; <c>δ = scale · (softmax(z) − y)</c>.
+    /// </summary>
+    public static float CategoricalCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int classes, float scale, Span<float> delta)
+    {
+        double sum = 0;
+        for (int row = 0; row + classes <= logits.Length; row += classes)
+        {
+            ReadOnlySpan<float> z = logits.Slice(row, classes);
+            ReadOnlySpan<float> y = targets.Slice(row, classes);
+            // log Σ e^z, computed from the maximum so no exponent overflows.
+            float max = TensorPrimitives.Max(z);
+            float sumExp = 0f;
+            for (int i = 0; i < classes; i++) sumExp += MathF.Exp(z[i] - max);
+            float logSumExp = max + MathF.Log(sumExp);
+            for (int i = 0; i < classes; i++)
+            {
+                if (y[i] != 0f) sum += y[i] * (logSumExp - z[i]);
+                if (!delta.IsEmpty) delta[row + i] = scale * (MathF.Exp(z[i] - logSumExp) - y[i]);
+            }
+        }
+        return (float)(sum * scale);
+    }
+
+    /// <summary>
+    /// Computes <paramref name="loss"/> from the values the network hands the loss (logits for the
+    /// cross-entropies, activations for mean squared error).
+    /// </summary>
+    public static float Compute(Loss loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int width, float scale, Span<float> delta) => loss switch
+    {
+        Loss.MeanSquaredError => MeanSquaredError(outputs, targets, scale, delta),
+        Loss.BinaryCrossEntropy => BinaryCrossEntropyWithLogits(outputs, targets, scale, delta),
+        Loss.CategoricalCrossEntropy => CategoricalCrossEntropyWithLogits(outputs, targets, width, scale, delta),
+        _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Not a defined Loss."),
+    };
+
+    /// <summary>The scale that turns a sum into Keras's mean: per element, or per row for categorical cross-entropy.</summary>
+    public static float MeanScale(Loss loss, int rows, int width) =>
+        loss == Loss.CategoricalCrossEntropy ? 1f / rows : 1f / ((float)rows * width);
+}

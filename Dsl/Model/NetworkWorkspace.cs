@@ -1,0 +1,19 @@
+namespace NetDsl;
+
+/// <summary>
+/// The scratch a network needs for one batch (activations, deltas, dropout masks), allocated once
+/// so that a training step allocates nothing. Each parallel worker owns one.
+/// </summary>
+public abstract class NetworkWorkspace(int maxRows)
+{
+    /// <summary>The largest batch this workspace holds.</summary>
+    public int MaxRows { get; } = maxRows > 0 ? maxRows
+        : throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, "A workspace needs room for at least one row.");
+
+    /// <summary>Throws unless <paramref name="rows"/> fits.</summary>
+    public void EnsureRows(int rows)
+    {
+        if (rows > MaxRows)
+            throw new ArgumentException($"This workspace holds at most {MaxRows} rows; got a batch of {rows}.", nameof(rows));
+    }
+}

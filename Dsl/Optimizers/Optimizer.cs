@@ -1,0 +1,216 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetDsl;
+
+/// <summary>
+/// An update rule: the immutable settings of an optimizer (learning rate, decay rates…).
+/// Change one with <c>with</c>: <c>new Adam() with { LearningRate = 3e-4f }</c>.
+/// The per-parameter state (velocities, accumulators) lives in the <see cref="OptimizerState"/>
+/// made by <see cref="CreateState"/>, sized once, so a step allocates nothing.
+/// </summary>
+/// <remarks>
+/// The settings are checked when a state is created (a record can be changed with <c>with</c>,
+/// which runs no constructor): a value out of range throws
+/// <see cref="ArgumentOutOfRangeException"/> whose <see cref="ArgumentException.ParamName"/>
+/// is the setting's name and whose <see cref="ArgumentOutOfRangeException.ActualValue"/> is the value.
+/// </remarks>
+public abstract record Optimizer
+{
+    /// <summary>Creates the state for <paramref name="parameterCount"/> parameters.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A setting is out of range, or <paramref name="parameterCount"/> is negative.
+    /// </exception>
+    public abstract OptimizerState CreateState(int parameterCount);
+
+    /// <summary>Throws unless <paramref name="value"/> is finite and ≥ 0.</summary>
+    private protected void RequireNonNegative(float value, string setting)
+    {
+        if (!(value >= 0f) || float.IsPositiveInfinity(value))
+            throw OutOfRange(setting, value, "a finite value ≥ 0");
+    }
+
+    /// <summary>Throws unless 0 ≤ <paramref name="value"/> &lt; 1 (or ≤ 1 when <paramref name="allowOne"/>).</summary>
+    private protected void RequireFraction(float value, string setting, bool allowOne = false)
+    {
+        bool ok = value >= 0f && (allowOne ? value <= 1f : value < 1f);
+        if (!ok)
+            throw OutOfRange(setting, value, allowOne ? "in [0, 1]" : "in [0, 1)");
+    }
+
+    private ArgumentOutOfRangeException OutOfRange(string setting, float value, string expected) =>
+        new(setting, value, $"{GetType().Name}.{setting} must be {expected}, got {value}.");
+}
+
+/// <summary>The running state of one optimizer over one parameter buffer.</summary>
+/// <remarks>
+/// A step is deterministic: the same settings, parameters and gradients give the same bits.
+/// Each element goes through the same IEEE operations (no fused multiply-add, no estimates)
+/// whether it lands in a 512-, 256- or 128-bit lane or in the scalar tail.
+/// </remarks>
+public abstract class OptimizerState
+{
+    /// <summary>Number of parameters this state was sized for.</summary>
+    public int ParameterCount { get; }
+
+    /// <summary>Steps taken so far.</summary>
+    public long Iterations { get; private set; }
+
+    protected OptimizerState(int parameterCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
+        ParameterCount = parameterCount;
+    }
+
+    /// <summary>Applies one update: <paramref name="parameters"/> moves against <paramref name="gradient"/>.</summary>
+    /// <exception cref="ArgumentException">Either span's length is not <see cref="ParameterCount"/>.</exception>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        if (parameters.Length != ParameterCount || gradient.Length != ParameterCount)
+            throw new ArgumentException(
+                $"Expected {ParameterCount} parameters and gradients, got {parameters.Length} parameters and {gradient.Length} gradients.");
+        Iterations++;
+        Update(parameters, gradient, Iterations);
+    }
+
+    /// <summary>
+    /// The update rule itself; <paramref name="iteration"/> counts from 1.
+    /// Both spans hold exactly <see cref="ParameterCount"/> elements.
+    /// </summary>
+    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradient, long iteration);
+
+    /// <summary>
+    /// One element-wise update, written once over a lane type and run by
+    /// <see cref="Run{TKernel}"/> at every width the hardware has, down to a single float.
+    /// </summary>
+    private protected interface IKernel
+    {
+        /// <summary>Updates elements <paramref name="index"/> … <paramref name="index"/> + <c>TLanes.Count</c> − 1.</summary>
+        void Apply<TLanes>(nuint index) where TLanes : struct, ILanes<TLanes>;
+    }
+
+    /// <summary>Runs <paramref name="kernel"/> over <paramref name="length"/> elements: widest lanes first, then a scalar tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected static void Run<TKernel>(scoped in TKernel kernel, int length)
+        where TKernel : IKernel, allows ref struct
+    {
+        nuint n = (nuint)length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; n - i >= (nuint)Vector512<float>.Count; i += (nuint)Vector512<float>.Count)
+                kernel.Apply<Lanes512>(i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; n - i >= (nuint)Vector256<float>.Count; i += (nuint)Vector256<float>.Count)
+                kernel.Apply<Lanes256>(i);
+        if (Vector128.IsHardwareAccelerated)
+            for (; n - i >= (nuint)Vector128<float>.Count; i += (nuint)Vector128<float>.Count)
+                kernel.Apply<Lanes128>(i);
+        for (; i < n; i++)
+            kernel.Apply<Lane1>(i);
+    }
+
+    /// <summary>
+    /// A run of floats processed together. Every operation is exact IEEE single precision
+    /// (correctly rounded), so all widths give the same bits per element.
+    /// Loads and stores are unchecked: <see cref="Run{TKernel}"/> keeps them in range.
+    /// </summary>
+    private protected interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
+    {
+        static abstract TSelf Load(ReadOnlySpan<float> source, nuint index);
+        void Store(Span<float> destination, nuint index);
+        static abstract TSelf Broadcast(float value);
+        static abstract TSelf operator +(TSelf left, TSelf right);
+        static abstract TSelf operator -(TSelf left, TSelf right);
+        static abstract TSelf operator *(TSelf left, TSelf right);
+        static abstract TSelf operator *(TSelf left, float right);
+        static abstract TSelf operator /(TSelf left, TSelf right);
+        static abstract TSelf operator -(TSelf value);
+        static abstract TSelf Sqrt(TSelf value);
+        static abstract TSelf Max(TSelf left, TSelf right);
+    }
+
+    private protected readonly struct Lanes512(Vector512<float> value) : ILanes<Lanes512>
+    {
+        private readonly Vector512<float> v = value;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes512 Load(ReadOnlySpan<float> source, nuint index) =>
+            new(Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(source), index));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Span<float> destination, nuint index) =>
+            v.StoreUnsafe(ref MemoryMarshal.GetReference(destination), index);
+        public static Lanes512 Broadcast(float value) => new(Vector512.Create(value));
+        public static Lanes512 operator +(Lanes512 left, Lanes512 right) => new(left.v + right.v);
+        public static Lanes512 operator -(Lanes512 left, Lanes512 right) => new(left.v - right.v);
+        public static Lanes512 operator *(Lanes512 left, Lanes512 right) => new(left.v * right.v);
+        public static Lanes512 operator *(Lanes512 left, float right) => new(left.v * right);
+        public static Lanes512 operator /(Lanes512 left, Lanes512 right) => new(left.v / right.v);
+        public static Lanes512 operator -(Lanes512 value) => new(-value.v);
+        public static Lanes512 Sqrt(Lanes512 value) => new(Vector512.Sqrt(value.v));
+        public static Lanes512 Max(Lanes512 left, Lanes512 right) => new(Vector512.Max(left.v, right.v));
+    }
+
+    private protected readonly struct Lanes256(Vector256<float> value) : ILanes<Lanes256>
+    {
+        private readonly Vector256<float> v = value;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes256 Load(ReadOnlySpan<float> source, nuint index) =>
+            new(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(source), index));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Span<float> destination, nuint index) =>
+            v.StoreUnsafe(ref MemoryMarshal.GetReference(destination), index);
+        public static Lanes256 Broadcast(float value) => new(Vector256.Create(value));
+        public static Lanes256 operator +(Lanes256 left, Lanes256 right) => new(left.v + right.v);
+        public static Lanes256 operator -(Lanes256 left, Lanes256 right) => new(left.v - right.v);
+        public static Lanes256 operator *(Lanes256 left, Lanes256 right) => new(left.v * right.v);
+        public static Lanes256 operator *(Lanes256 left, float right) => new(left.v * right);
+        public static Lanes256 operator /(Lanes256 left, Lanes256 right) => new(left.v / right.v);
+        public static Lanes256 operator -(Lanes256 value) => new(-value.v);
+        public static Lanes256 Sqrt(Lanes256 value) => new(Vector256.Sqrt(value.v));
+        public static Lanes256 Max(Lanes256 left, Lanes256 right) => new(Vector256.Max(left.v, right.v));
+    }
+
+    private protected readonly struct Lanes128(Vector128<float> value) : ILanes<Lanes128>
+    {
+        private readonly Vector128<float> v = value;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes128 Load(ReadOnlySpan<float> source, nuint index) =>
+            new(Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(source), index));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Span<float> destination, nuint index) =>
+            v.StoreUnsafe(ref MemoryMarshal.GetReference(destination), index);
+        public static Lanes128 Broadcast(float value) => new(Vector128.Create(value));
+        public static Lanes128 operator +(Lanes128 left, Lanes128 right) => new(left.v + right.v);
+        public static Lanes128 operator -(Lanes128 left, Lanes128 right) => new(left.v - right.v);
+        public static Lanes128 operator *(Lanes128 left, Lanes128 right) => new(left.v * right.v);
+        public static Lanes128 operator *(Lanes128 left, float right) => new(left.v * right);
+        public static Lanes128 operator /(Lanes128 left, Lanes128 right) => new(left.v / right.v);
+        public static Lanes128 operator -(Lanes128 value) => new(-value.v);
+        public static Lanes128 Sqrt(Lanes128 value) => new(Vector128.Sqrt(value.v));
+        public static Lanes128 Max(Lanes128 left, Lanes128 right) => new(Vector128.Max(left.v, right.v));
+    }
+
+    /// <summary>The scalar tail: one float, with the same operations as the vector lanes.</summary>
+    private protected readonly struct Lane1(float value) : ILanes<Lane1>
+    {
+        private readonly float v = value;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lane1 Load(ReadOnlySpan<float> source, nuint index) =>
+            new(Unsafe.Add(ref MemoryMarshal.GetReference(source), index));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Span<float> destination, nuint index) =>
+            Unsafe.Add(ref MemoryMarshal.GetReference(destination), index) = v;
+        public static Lane1 Broadcast(float value) => new(value);
+        public static Lane1 operator +(Lane1 left, Lane1 right) => new(left.v + right.v);
+        public static Lane1 operator -(Lane1 left, Lane1 right) => new(left.v - right.v);
+        public static Lane1 operator *(Lane1 left, Lane1 right) => new(left.v * right.v);
+        public static Lane1 operator *(Lane1 left, float right) => new(left.v * right);
+        public static Lane1 operator /(Lane1 left, Lane1 right) => new(left.v / right.v);
+        public static Lane1 operator -(Lane1 value) => new(-value.v);
+        public static Lane1 Sqrt(Lane1 value) => new(MathF.Sqrt(value.v));
+        public static Lane1 Max(Lane1 left, Lane1 right) => new(MathF.Max(left.v, right.v));
+    }
+}

@@ -1,0 +1,55 @@
+namespace NetDsl;
+
+/// <summary>Checks of user data, with messages that say what was expected and what came.</summary>
+public static class DataChecks
+{
+    /// <summary>
+    /// Checks a row-major batch of <paramref name="inputSize"/>-wide inputs and
+    /// <paramref name="outputSize"/>-wide targets and returns its row count.
+    /// </summary>
+    public static int Batch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize)
+    {
+        if (inputs.IsEmpty)
+            throw new ArgumentException("The inputs are empty; expected at least one row of " + inputSize + " features.", nameof(inputs));
+        if (inputs.Length % inputSize != 0)
+            throw new ArgumentException($"Expected inputs in rows of {inputSize} features, but got {inputs.Length} values ({inputs.Length / (double)inputSize:0.##} rows).", nameof(inputs));
+        int rows = inputs.Length / inputSize;
+        if (targets.Length != rows * outputSize)
+            throw new ArgumentException($"Expected {rows * outputSize} target values ({rows} rows × {outputSize} outputs) for {rows} input rows, but got {targets.Length}.", nameof(targets));
+        return rows;
+    }
+
+    /// <summary>Throws unless every value is finite, naming the row and column of the first that is not.</summary>
+    public static void Finite(ReadOnlySpan<float> values, int width, string name)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                throw new ArgumentException($"Expected finite {name}, but row {i / width}, column {i % width} is {values[i]}.", name);
+    }
+
+    /// <summary>Throws unless the targets fit <paramref name="loss"/>: probabilities in [0, 1] for cross-entropies.</summary>
+    public static void Targets(Loss loss, ReadOnlySpan<float> targets, int width)
+    {
+        Finite(targets, width, "targets");
+        if (loss == Loss.MeanSquaredError) return;
+        for (int i = 0; i < targets.Length; i++)
+            if (targets[i] is < 0f or > 1f)
+                throw new ArgumentException($"Expected {loss} targets in [0, 1], but row {i / width}, column {i % width} is {targets[i]}.", nameof(targets));
+    }
+
+    /// <summary>A full check of a data set: shape, finiteness, target range. Returns the row count.</summary>
+    public static int DataSet(Loss loss, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize)
+    {
+        int rows = Batch(inputs, targets, inputSize, outputSize);
+        Finite(inputs, inputSize, "inputs");
+        Targets(loss, targets, outputSize);
+        return rows;
+    }
+
+    /// <summary>Checks that a span has exactly <paramref name="expected"/> values.</summary>
+    public static void Length(ReadOnlySpan<float> values, int expected, string name)
+    {
+        if (values.Length != expected)
+            throw new ArgumentException($"Expected {expected} values in {name}, but got {values.Length}.", name);
+    }
+}

@@ -1,0 +1,34 @@
+namespace NetDsl;
+
+/// <summary>
+/// How <c>Fit</c> trains: an immutable record, changed with <c>with</c>.
+/// </summary>
+public sealed record TrainOptions
+{
+    /// <summary>Passes over the training data.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Examples per step; 1 is the lecture's stochastic gradient descent. Keras's default is 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>The update rule; Keras's SGD (learning rate 0.01) by default.</summary>
+    public Optimizer Optimizer { get; init; } = new Sgd();
+
+    /// <summary>Whether to reshuffle the examples each epoch (from <see cref="Seed"/>).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Seeds shuffling and dropout: the same seed gives the same run, to the bit, at any thread count.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Threads for the shards of a batch; −1 for one per core.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    internal void Validate()
+    {
+        if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs cannot be negative.");
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be at least 1.");
+        if (Optimizer is null) throw new ArgumentNullException(nameof(Optimizer), "An optimizer is required.");
+        if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "Use −1 for one thread per core, or a positive count.");
+    }
+}

@@ -1,0 +1,131 @@
+using System.Numerics.Tensors;
+
+namespace NetDsl;
+
+/// <summary>
+/// Takes optimizer steps on a network: each step splits its mini-batch into shards, lets the
+/// workers compute each shard's gradient with the generated backprop, sums the shards in a fixed
+/// order and applies the optimizer. Everything is allocated here, once; a step allocates nothing.
+/// Use it for a custom loop; <c>Fit</c> uses it too.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly INetworkModel _network;
+    private readonly WorkerPool _pool;
+    private readonly NetworkWorkspace[] _workspaces;
+    private readonly float[][] _gradients;   // one per shard; shard 0's receives the sum
+    private readonly float[] _shardLoss;
+    private readonly float[] _batchInputs, _batchTargets;
+    private readonly Action<int> _runShard, _reduceChunk;
+    private ShardPlan _plan;
+    private float _scale;
+    private DropoutStream _dropout;
+    private const int ReduceChunk = 16384;
+
+    /// <summary>
+    /// A trainer for <paramref name="network"/> with batches of up to <paramref name="maxBatchSize"/>
+    /// rows, on up to <paramref name="maxDegreeOfParallelism"/> threads (−1: one per core).
+    /// </summary>
+    public Trainer(INetworkModel network, Optimizer optimizer, int maxBatchSize, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (maxBatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The batch size must be at least 1.");
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use −1 for one thread per core, or a positive count.");
+
+        _network = network;
+        MaxBatchSize = maxBatchSize;
+        OptimizerState = optimizer.CreateState(network.Parameters.Length);
+        var plan = ShardPlan.For(maxBatchSize);
+        int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        _pool = new WorkerPool(Math.Min(threads, plan.Count));
+        _workspaces = new NetworkWorkspace[plan.Count];
+        _gradients = new float[plan.Count][];
+        for (int s = 0; s < plan.Count; s++)
+        {
+            _workspaces[s] = network.CreateWorkspace(plan.RowsPerShard);
+            _gradients[s] = new float[network.Parameters.Length];
+        }
+        _shardLoss = new float[plan.Count];
+        _batchInputs = new float[maxBatchSize * network.InputSize];
+        _batchTargets = new float[maxBatchSize * network.OutputSize];
+        _runShard = RunShard;
+        _reduceChunk = ReduceShards;
+    }
+
+    /// <summary>The largest batch a step takes.</summary>
+    public int MaxBatchSize { get; }
+
+    /// <summary>The optimizer's running state (moments, accumulators, iteration count).</summary>
+    public OptimizerState OptimizerState { get; }
+
+    /// <summary>The gradient of the last step, in the layout of the parameters.</summary>
+    public ReadOnlySpan<float> LastGradient => _gradients[0];
+
+    /// <summary>
+    /// One optimizer step on a batch (row-major inputs <c>[rows × InputSize]</c> and targets
+    /// <c>[rows × OutputSize]</c>). Returns the batch's mean loss, the value before the update.
+    /// Throws <see cref="TrainingDivergedException"/> and leaves the parameters untouched when the loss
+    /// or gradient is not finite.
+    /// </summary>
+    public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ulong dropoutSeed = 0)
+    {
+        int rows = DataChecks.Batch(inputs, targets, _network.InputSize, _network.OutputSize);
+        if (rows > MaxBatchSize)
+            throw new ArgumentException($"This trainer takes batches of at most {MaxBatchSize} rows; got {rows}.", nameof(inputs));
+        inputs.CopyTo(_batchInputs);
+        targets.CopyTo(_batchTargets);
+        return StepStaged(rows, dropoutSeed) is { } loss ? loss
+            : throw new TrainingDivergedException("The loss or its gradient is not finite; the step was not applied.");
+    }
+
+    /// <summary>The rows of the next step, to be filled before <see cref="StepStaged"/>.</summary>
+    internal Span<float> BatchInputs => _batchInputs;
+
+    internal Span<float> BatchTargets => _batchTargets;
+
+    /// <summary>A step on the first <paramref name="rows"/> staged rows; null (and no update) if it diverged.</summary>
+    internal float? StepStaged(int rows, ulong dropoutSeed)
+    {
+        _plan = ShardPlan.For(rows);
+        _scale = LossFunctions.MeanScale(_network.Loss, rows, _network.OutputSize);
+        _dropout = new DropoutStream(dropoutSeed);
+        _pool.Run(_plan.Count, _runShard);
+
+        float loss = 0f;
+        for (int s = 0; s < _plan.Count; s++) loss += _shardLoss[s];
+        if (_plan.Count > 1)
+            _pool.Run((_gradients[0].Length + ReduceChunk - 1) / ReduceChunk, _reduceChunk);
+
+        // A failed step must not reach the weights: check before the update.
+        if (!float.IsFinite(loss) || !float.IsFinite(TensorPrimitives.Sum(_gradients[0])))
+            return null;
+        OptimizerState.Step(_network.Parameters, _gradients[0]);
+        return loss;
+    }
+
+    private void RunShard(int shard)
+    {
+        int start = _plan.Start(shard), rows = _plan.Length(shard);
+        int inputSize = _network.InputSize, outputSize = _network.OutputSize;
+        _shardLoss[shard] = _network.ComputeLossAndGradient(
+            _batchInputs.AsSpan(start * inputSize, rows * inputSize),
+            _batchTargets.AsSpan(start * outputSize, rows * outputSize),
+            rows, _scale, _gradients[shard], _workspaces[shard], _dropout.ForShard(start));
+    }
+
+    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters.
+    private void ReduceShards(int chunk)
+    {
+        int start = chunk * ReduceChunk;
+        int length = Math.Min(ReduceChunk, _gradients[0].Length - start);
+        Span<float> sum = _gradients[0].AsSpan(start, length);
+        for (int s = 1; s < _plan.Count; s++)
+            TensorPrimitives.Add(sum, _gradients[s].AsSpan(start, length), sum);
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose() => _pool.Dispose();
+}

@@ -1,0 +1,3 @@
+using NetDsl.Examples;
+
+return Tour.Run(args);
