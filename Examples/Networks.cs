@@ -14,3 +14,22 @@ public partial class PassFail
     [Dense(3, Activation.Sigmoid)] public partial Layer Hidden { get; }
     [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
 }
+
+/// <summary>The Fashion-MNIST MLP of the Keras tutorial: 784 pixels → 128 ReLU → 10 classes.</summary>
+[Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
+public partial class FashionMlp
+{
+    [Dense(128, Activation.ReLU)] public partial Layer Hidden { get; }
+    [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
+}
+
+/// <summary>A deeper, regularised Fashion-MNIST MLP: two 512-unit ReLU layers, each followed by dropout 0.2.</summary>
+[Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
+public partial class FashionDeep
+{
+    [Dense(512, Activation.ReLU)] public partial Layer Hidden1 { get; }
+    [Dropout(0.2f)] public partial Layer Dropout1 { get; }
+    [Dense(512, Activation.ReLU)] public partial Layer Hidden2 { get; }
+    [Dropout(0.2f)] public partial Layer Dropout2 { get; }
+    [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
+}

@@ -322,6 +322,7 @@ internal static class Emitter
                 w.Line($"public readonly float[] {l.Name}Delta = new float[maxRows * {Int(l.Outputs)}];");
                 if (!l.IsDense) w.Line($"public readonly float[] {l.Name}Mask = new float[maxRows * {Int(l.Outputs)}];");
             }
+            w.Line($"public override float[] LossInputs => {shape.Output.Name}Output;");
         }
     }
 }

@@ -10,6 +10,12 @@ public abstract class NetworkWorkspace(int maxRows)
     public int MaxRows { get; } = maxRows > 0 ? maxRows
         : throw new ArgumentOutOfRangeException(nameof(maxRows), maxRows, "A workspace needs room for at least one row.");
 
+    /// <summary>
+    /// Where the last pass left the values the loss reads (logits for the cross-entropies,
+    /// outputs for mean squared error), row-major [MaxRows × outputs].
+    /// </summary>
+    public abstract float[] LossInputs { get; }
+
     /// <summary>Throws unless <paramref name="rows"/> fits.</summary>
     public void EnsureRows(int rows)
     {

@@ -23,8 +23,27 @@ public sealed record TrainOptions
     /// <summary>Threads for the shards of a batch; −1 for one per core.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
+    /// <summary>Held-out data measured after each epoch (takes precedence over <see cref="ValidationSplit"/>).</summary>
+    public ValidationData? Validation { get; init; }
+
+    /// <summary>
+    /// A fraction in [0, 1) of the training examples to hold out for validation. Unlike Keras, which
+    /// takes the <em>last</em> fraction of the data unshuffled (a frequent surprise with sorted data),
+    /// NetDsl picks the held-out examples at random from <see cref="Seed"/>.
+    /// </summary>
+    public float ValidationSplit { get; init; }
+
+    /// <summary>Stop when the monitored quantity stops improving; null to run every epoch.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>Receives progress during and after each epoch; see <see cref="ProgressBar"/> for a Keras-style bar.</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
     internal void Validate()
     {
+        if (!(ValidationSplit >= 0f && ValidationSplit < 1f))
+            throw new ArgumentOutOfRangeException(nameof(ValidationSplit), ValidationSplit, "The validation split must be a fraction in [0, 1).");
+        EarlyStopping?.Validate();
         if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs cannot be negative.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be at least 1.");
         if (Optimizer is null) throw new ArgumentNullException(nameof(Optimizer), "An optimizer is required.");

@@ -15,6 +15,7 @@ public sealed class Trainer : IDisposable
     private readonly NetworkWorkspace[] _workspaces;
     private readonly float[][] _gradients;   // one per shard; shard 0's receives the sum
     private readonly float[] _shardLoss;
+    private readonly long[] _shardCorrect, _shardCounted;
     private readonly float[] _batchInputs, _batchTargets;
     private readonly Action<int> _runShard, _reduceChunk;
     private ShardPlan _plan;
@@ -49,6 +50,8 @@ public sealed class Trainer : IDisposable
             _gradients[s] = new float[network.Parameters.Length];
         }
         _shardLoss = new float[plan.Count];
+        _shardCorrect = new long[plan.Count];
+        _shardCounted = new long[plan.Count];
         _batchInputs = new float[maxBatchSize * network.InputSize];
         _batchTargets = new float[maxBatchSize * network.OutputSize];
         _runShard = RunShard;
@@ -81,6 +84,24 @@ public sealed class Trainer : IDisposable
             : throw new TrainingDivergedException("The loss or its gradient is not finite; the step was not applied.");
     }
 
+    /// <summary>
+    /// Correct predictions in the last step's batch, and how many were counted (0 for regression):
+    /// measured on the outputs before the update, as Keras's running accuracy is.
+    /// </summary>
+    public (long Correct, long Counted) LastAccuracy
+    {
+        get
+        {
+            long correct = 0, counted = 0;
+            for (int s = 0; s < _plan.Count; s++)
+            {
+                correct += _shardCorrect[s];
+                counted += _shardCounted[s];
+            }
+            return (correct, counted);
+        }
+    }
+
     /// <summary>The rows of the next step, to be filled before <see cref="StepStaged"/>.</summary>
     internal Span<float> BatchInputs => _batchInputs;
 
@@ -110,10 +131,13 @@ public sealed class Trainer : IDisposable
     {
         int start = _plan.Start(shard), rows = _plan.Length(shard);
         int inputSize = _network.InputSize, outputSize = _network.OutputSize;
+        var targets = _batchTargets.AsSpan(start * outputSize, rows * outputSize);
+        var workspace = _workspaces[shard];
         _shardLoss[shard] = _network.ComputeLossAndGradient(
-            _batchInputs.AsSpan(start * inputSize, rows * inputSize),
-            _batchTargets.AsSpan(start * outputSize, rows * outputSize),
-            rows, _scale, _gradients[shard], _workspaces[shard], _dropout.ForShard(start));
+            _batchInputs.AsSpan(start * inputSize, rows * inputSize), targets,
+            rows, _scale, _gradients[shard], workspace, _dropout.ForShard(start));
+        (_shardCorrect[shard], _shardCounted[shard]) =
+            Accuracy.Count(_network.Loss, workspace.LossInputs.AsSpan(0, rows * outputSize), targets, outputSize);
     }
 
     // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters.

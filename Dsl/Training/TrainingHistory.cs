@@ -1,7 +1,10 @@
 namespace NetDsl;
 
-/// <summary>What one epoch measured. Accuracy is null for regression (mean squared error).</summary>
-public sealed record EpochResult(int Epoch, float Loss, float? Accuracy);
+/// <summary>
+/// What one epoch measured. Accuracies are null for regression (mean squared error); validation
+/// values are null without validation data.
+/// </summary>
+public sealed record EpochResult(int Epoch, float Loss, float? Accuracy, float? ValidationLoss, float? ValidationAccuracy, TimeSpan Elapsed);
 
 /// <summary>The per-epoch record of a <c>Fit</c>.</summary>
 public sealed class TrainingHistory
@@ -13,6 +16,18 @@ public sealed class TrainingHistory
 
     /// <summary>The mean training loss of each epoch.</summary>
     public IReadOnlyList<float> Loss => _epochs.ConvertAll(e => e.Loss);
+
+    /// <summary>The validation loss of each epoch (empty without validation data).</summary>
+    public IReadOnlyList<float> ValidationLoss => _epochs.Where(e => e.ValidationLoss.HasValue).Select(e => e.ValidationLoss!.Value).ToList();
+
+    /// <summary>The epoch (from 1) at which early stopping ended training, or null if it ran every epoch.</summary>
+    public int? StoppedEpoch { get; internal set; }
+
+    /// <summary>The epoch (from 1) with the best monitored value, when early stopping watched one.</summary>
+    public int? BestEpoch { get; internal set; }
+
+    /// <summary>Whether the network ended with the weights of <see cref="BestEpoch"/> (RestoreBestWeights).</summary>
+    public bool RestoredBestWeights { get; internal set; }
 
     internal void Add(EpochResult epoch) => _epochs.Add(epoch);
 }

@@ -1,11 +1,15 @@
+using System.Diagnostics;
+
 namespace NetDsl;
 
 /// <summary>
-/// Mini-batch gradient descent over a data set: shuffle, cut into batches, step, record.
-/// The generated <c>Fit</c> calls it.
+/// Mini-batch gradient descent over a data set: hold out validation data, then each epoch shuffle,
+/// cut into batches, step, measure, report, and maybe stop early. The generated <c>Fit</c> calls it.
 /// </summary>
 public static class TrainingLoop
 {
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Trains <paramref name="network"/> on row-major inputs and targets.</summary>
     public static TrainingHistory Fit(INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, TrainOptions? options = null)
     {
@@ -15,23 +19,32 @@ public static class TrainingLoop
         int inputSize = network.InputSize, width = network.OutputSize;
         int rows = DataChecks.DataSet(network.Loss, inputs, targets, inputSize, width);
 
+        // Which rows train and which validate.
+        var (trainRows, validation) = SplitValidation(network, inputs, targets, rows, options);
+        if (options.EarlyStopping is { NeedsValidation: true } && validation is null)
+            throw new ArgumentException($"Early stopping monitors {options.EarlyStopping.Monitor}, which needs validation data: set Validation or ValidationSplit.", nameof(options));
+        int validationRows = validation is null ? 0 : validation.Targets.Length / width;
+        var validationWorkspace = validation is null ? null : network.CreateWorkspace(Math.Min(validationRows, 256));
+
         var history = new TrainingHistory();
-        int batchSize = Math.Min(options.BatchSize, rows);
+        int batchSize = Math.Min(options.BatchSize, trainRows.Length);
+        int batches = (trainRows.Length + batchSize - 1) / batchSize;
         using var trainer = new Trainer(network, options.Optimizer, batchSize, options.MaxDegreeOfParallelism);
-        var order = new int[rows];
-        for (int i = 0; i < rows; i++) order[i] = i;
+        var stopping = options.EarlyStopping is { } es ? new EarlyStoppingTracker(es, network.Parameters.Length) : null;
         long step = 0;
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
-            if (options.Shuffle) new SeededRandom(options.Seed, epoch).Shuffle(order);
+            var clock = Stopwatch.StartNew();
+            var lastReport = TimeSpan.Zero;
+            if (options.Shuffle) new SeededRandom(options.Seed, epoch).Shuffle(trainRows);
             double lossSum = 0;
-            int batches = (rows + batchSize - 1) / batchSize;
+            long correct = 0, counted = 0;
             for (int batch = 0; batch < batches; batch++)
             {
-                int start = batch * batchSize, n = Math.Min(batchSize, rows - start);
-                Gather(inputs, order.AsSpan(start, n), inputSize, trainer.BatchInputs);
-                Gather(targets, order.AsSpan(start, n), width, trainer.BatchTargets);
+                int start = batch * batchSize, n = Math.Min(batchSize, trainRows.Length - start);
+                Gather(inputs, trainRows.AsSpan(start, n), inputSize, trainer.BatchInputs);
+                Gather(targets, trainRows.AsSpan(start, n), width, trainer.BatchTargets);
                 ulong dropoutSeed = SeededRandom.Mix((ulong)options.Seed, (ulong)++step);
                 float loss = trainer.StepStaged(n, dropoutSeed)
                     ?? throw new TrainingDivergedException(
@@ -39,13 +52,69 @@ public static class TrainingLoop
                         "the step was not applied, so the network keeps the parameters of the last good step. " +
                         "Try a smaller learning rate or check the data.", epoch, batch + 1);
                 lossSum += (double)loss * n;
+                var (c, total) = trainer.LastAccuracy;
+                correct += c;
+                counted += total;
+                if (options.Progress is { } progress && batch + 1 < batches && clock.Elapsed - lastReport >= ReportInterval)
+                {
+                    lastReport = clock.Elapsed;
+                    int seen = start + n;
+                    progress.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen),
+                        Fraction(correct, counted), null, null, clock.Elapsed, EpochEnded: false));
+                }
             }
-            history.Add(new EpochResult(epoch, (float)(lossSum / rows), null));
+
+            EvaluationResult? validated = validation is null ? null
+                : Evaluation.Evaluate(network, validation.Inputs, validation.Targets, validationRows, validationWorkspace!);
+            var result = new EpochResult(epoch, (float)(lossSum / trainRows.Length), Fraction(correct, counted),
+                validated?.Loss, validated?.Accuracy, clock.Elapsed);
+            history.Add(result);
+            options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy,
+                result.ValidationLoss, result.ValidationAccuracy, clock.Elapsed, EpochEnded: true));
+
+            if (stopping is not null && stopping.ShouldStop(result, network.Parameters))
+            {
+                history.StoppedEpoch = epoch;
+                break;
+            }
+        }
+        if (stopping is not null)
+        {
+            history.BestEpoch = stopping.BestEpoch;
+            history.RestoredBestWeights = stopping.RestoreBest(network.Parameters);
         }
         return history;
     }
 
-    // Copies the chosen rows, in order, into the trainer's staging buffer.
+    private static float? Fraction(long correct, long counted) => counted == 0 ? null : (float)correct / counted;
+
+    // The rows that train, and the validation set: given, or drawn at random with the seed.
+    private static (int[] TrainRows, ValidationData? Validation) SplitValidation(
+        INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, TrainOptions options)
+    {
+        var order = new int[rows];
+        for (int i = 0; i < rows; i++) order[i] = i;
+        if (options.Validation is { } given)
+        {
+            DataChecks.DataSet(network.Loss, given.Inputs, given.Targets, network.InputSize, network.OutputSize);
+            return (order, given);
+        }
+        int held = (int)(rows * (double)options.ValidationSplit);
+        if (held == 0) return (order, null);
+        if (held == rows)
+            throw new ArgumentException($"A validation split of {options.ValidationSplit} leaves no training rows out of {rows}.", nameof(options));
+        new SeededRandom(options.Seed, -1).Shuffle(order);
+        var heldRows = order.AsSpan(rows - held);
+        heldRows.Sort(); // keep the held-out examples in their original order
+        var validation = new ValidationData(new float[held * network.InputSize], new float[held * network.OutputSize]);
+        Gather(inputs, heldRows, network.InputSize, validation.Inputs);
+        Gather(targets, heldRows, network.OutputSize, validation.Targets);
+        var trainRows = order[..(rows - held)];
+        Array.Sort(trainRows);
+        return (trainRows, validation);
+    }
+
+    // Copies the chosen rows, in order, into a staging buffer.
     private static void Gather(ReadOnlySpan<float> source, ReadOnlySpan<int> rows, int width, Span<float> destination)
     {
         for (int i = 0; i < rows.Length; i++)

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace NetDsl.Examples;
+
+/// <summary>
+/// The fashion-* workloads of DESIGN.md, as the TorchSharp peer runs them: train for a number of
+/// epochs (PEER_EPOCHS, default 5), then report seconds per epoch, milliseconds per step and test accuracy.
+/// </summary>
+internal static class FashionBenchmark
+{
+    public static readonly string[] Workloads = ["fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout"];
+
+    public static void Run(string workload, string? dataDirectory)
+    {
+        var (train, test, _) = FashionData.Load(dataDirectory, quiet: true);
+        int epochs = int.TryParse(Environment.GetEnvironmentVariable("PEER_EPOCHS"), out int e) ? e : 5;
+        var targets = train.OneHotTargets();
+        var testTargets = test.OneHotTargets();
+        var options = new TrainOptions { Epochs = epochs, Seed = 0 };
+        (INetworkModel net, TrainOptions settings) = workload switch
+        {
+            "fashion-784-128-10" => ((INetworkModel)new FashionMlp(seed: 0), options with { BatchSize = 32, Optimizer = new Adam(1e-3f) }),
+            "fashion-784-128-10-b256" => (new FashionMlp(seed: 0), options with { BatchSize = 256, Optimizer = new Adam(1e-3f) }),
+            "fashion-784-512-512-10-dropout" => (new FashionDeep(seed: 0), options with { BatchSize = 128, Optimizer = new RMSProp(1e-3f) }),
+            _ => throw new ArgumentException($"Unknown workload '{workload}'; expected one of: {string.Join(", ", Workloads)}."),
+        };
+        var watch = Stopwatch.StartNew();
+        TrainingLoop.Fit(net, train.Features, targets, settings);
+        double seconds = watch.Elapsed.TotalSeconds;
+        long steps = (long)epochs * ((train.Count + settings.BatchSize - 1) / settings.BatchSize);
+        var result = Evaluation.Evaluate(net, test.Features, testTargets);
+        Json.Emit(workload, "epoch_s", seconds / epochs);
+        Json.Emit(workload, "train_step_ms", seconds / steps * 1e3);
+        Json.Emit(workload, $"test_acc_after_{epochs}_epochs", result.Accuracy ?? 0);
+    }
+}
