@@ -198,8 +198,12 @@ internal static class Emitter
         }
         if (shape.Network.Loss == LossKind.BinaryCrossEntropy)
         {
-            w.Line("// ŷ = σ(z): the activation the loss fuses in training");
-            w.Line("global::NetDsl.Activations.Sigmoid(output, output);");
+            w.Line("// ŷ = σ(z) = 1 / (1 + e^−z): the activation the loss fuses in training");
+            if (shape.OutputSize <= UnrollLimit)
+                for (int k = 0; k < shape.OutputSize; k++)
+                    w.Line($"output[{Int(k)}] = 1f / (1f + global::System.MathF.Exp(-output[{Int(k)}]));");
+            else
+                w.Line("global::NetDsl.Activations.Sigmoid(output, output);");
         }
         else if (shape.Network.Loss == LossKind.CategoricalCrossEntropy)
         {
