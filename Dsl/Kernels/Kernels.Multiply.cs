@@ -22,33 +22,37 @@ public static partial class Kernels
         ValidateMultiply(a, b, c, m, n, k);
         // The vectors run along n, so take the widest width that n fills.
         if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-            MultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k);
+            MultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k, ManyRegisters);
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-            MultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k);
+            MultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k, ManyRegisters);
         else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
-            MultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k);
+            MultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k, ManyRegisters);
         else
             MultiplyScalarCore(a, b, c, m, n, k);
     }
 
-    internal static void Multiply512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector512 path of <see cref="Multiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void Multiply512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateMultiply(a, b, c, m, n, k);
-        MultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k);
+        MultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
-    internal static void Multiply256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector256 path of <see cref="Multiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void Multiply256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateMultiply(a, b, c, m, n, k);
-        MultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k);
+        MultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
-    internal static void Multiply128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector128 path of <see cref="Multiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void Multiply128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateMultiply(a, b, c, m, n, k);
-        MultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k);
+        MultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
+    /// <summary>The scalar fallback of <see cref="Multiply"/>, for tests and benchmarks.</summary>
     internal static void MultiplyScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {
         ValidateMultiply(a, b, c, m, n, k);
@@ -67,13 +71,13 @@ public static partial class Kernels
         RequireNoOverlap(c[..(m * n)], b[..(k * n)], nameof(c), nameof(b));
     }
 
-    private static void MultiplyCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    private static void MultiplyCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool manyRegisters)
         where TVec : struct
         where TOps : IVectorOps<TVec>
     {
         // A(i, p) = a[i·k + p]: rows k apart, consecutive p adjacent.
         BroadcastMultiply<TVec, TOps>(ref MemoryMarshal.GetReference(a), k, 1,
-            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k);
+            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k, manyRegisters);
     }
 
     private static void MultiplyScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
@@ -97,19 +101,35 @@ public static partial class Kernels
     /// C[m×n] = Σ_p A(i, p) · B[p, j] with A(i, p) = a[i·aRow + p·aStep] and B row-major k×n; overwrites C.
     /// Shared by <see cref="Multiply"/> (aRow = k, aStep = 1) and <see cref="TransposedMultiply"/> (aRow = 1, aStep = m).
     /// </summary>
-    private static void BroadcastMultiply<TVec, TOps>(ref float a, nint aRow, nint aStep, ref float b, ref float c, int m, int n, int k)
+    private static void BroadcastMultiply<TVec, TOps>(ref float a, nint aRow, nint aStep, ref float b, ref float c, int m, int n, int k,
+        bool manyRegisters)
         where TVec : struct
         where TOps : IVectorOps<TVec>
     {
         int w = TOps.Count;
         int j = 0;
-        // Panels of four vectors of columns; row blocks inside, so the panel of B stays in cache for all rows.
-        for (; j <= n - 4 * w; j += 4 * w)
+        // Panels of four (with 16 registers, two) vectors of columns, row blocks inside,
+        // so the panel of B stays in cache for all the rows.
+        if (manyRegisters)
         {
-            for (int i = 0; i < m; i += BlockRows)
+            for (; j <= n - 4 * w; j += 4 * w)
             {
-                Broadcast4Rows4Vectors<TVec, TOps>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
-                    ref Unsafe.Add(ref b, j), n, ref Unsafe.Add(ref c, (nint)i * n + j), n, k, Math.Min(BlockRows, m - i));
+                for (int i = 0; i < m; i += BlockRows)
+                {
+                    Broadcast4Rows4Vectors<TVec, TOps>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
+                        ref Unsafe.Add(ref b, j), n, ref Unsafe.Add(ref c, (nint)i * n + j), n, k, Math.Min(BlockRows, m - i));
+                }
+            }
+        }
+        else
+        {
+            for (; j <= n - 2 * w; j += 2 * w)
+            {
+                for (int i = 0; i < m; i += BlockRows)
+                {
+                    Broadcast4Rows2Vectors<TVec, TOps>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
+                        ref Unsafe.Add(ref b, j), n, ref Unsafe.Add(ref c, (nint)i * n + j), n, k, Math.Min(BlockRows, m - i));
+                }
             }
         }
 
@@ -192,6 +212,44 @@ public static partial class Kernels
         }
     }
 
+    /// <summary>Four rows × two vectors of C, 8 accumulators: <see cref="Broadcast4Rows4Vectors"/> for 16-register machines.</summary>
+    private static void Broadcast4Rows2Vectors<TVec, TOps>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
+        ref float c, nint ldc, int k, int rows)
+        where TVec : struct
+        where TOps : IVectorOps<TVec>
+    {
+        nint w = TOps.Count;
+        nint o1 = Math.Min(1, rows - 1) * aRow, o2 = Math.Min(2, rows - 1) * aRow, o3 = Math.Min(3, rows - 1) * aRow;
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero;
+        TVec c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero;
+        for (int p = 0; p < k; p++)
+        {
+            TVec b0 = TOps.Load(ref b);
+            TVec b1 = TOps.Load(ref Unsafe.Add(ref b, w));
+            TVec x = TOps.Broadcast(a);
+            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
+            x = TOps.Broadcast(Unsafe.Add(ref a, o1));
+            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
+            x = TOps.Broadcast(Unsafe.Add(ref a, o2));
+            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
+            x = TOps.Broadcast(Unsafe.Add(ref a, o3));
+            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
+            a = ref Unsafe.Add(ref a, aStep);
+            b = ref Unsafe.Add(ref b, ldb);
+        }
+
+        Store2(ref c, w, c00, c01);
+        if (rows > 1) Store2(ref Unsafe.Add(ref c, ldc), w, c10, c11);
+        if (rows > 2) Store2(ref Unsafe.Add(ref c, 2 * ldc), w, c20, c21);
+        if (rows > 3) Store2(ref Unsafe.Add(ref c, 3 * ldc), w, c30, c31);
+
+        static void Store2(ref float row, nint w, TVec v0, TVec v1)
+        {
+            TOps.Store(v0, ref row);
+            TOps.Store(v1, ref Unsafe.Add(ref row, w));
+        }
+    }
+
     /// <summary>Four rows × one vector of C: the column edge of <see cref="Broadcast4Rows4Vectors"/>.</summary>
     private static void Broadcast4Rows1Vector<TVec, TOps>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
         ref float c, nint ldc, int k, int rows)
@@ -215,129 +273,5 @@ public static partial class Kernels
         if (rows > 1) TOps.Store(c1, ref Unsafe.Add(ref c, ldc));
         if (rows > 2) TOps.Store(c2, ref Unsafe.Add(ref c, 2 * ldc));
         if (rows > 3) TOps.Store(c3, ref Unsafe.Add(ref c, 3 * ldc));
-    }
-
-    // ---- Shared by all the kernel files: argument checks and the per-width vector operations. ----
-
-    private static void RequireLength(int actual, long expected, string name, string shape, int rows, int columns)
-    {
-        if (actual < expected)
-        {
-            throw new ArgumentException(
-                $"Span '{name}' is too short: expected at least {expected} elements ({shape} = {rows}×{columns}), but its length is {actual}.",
-                name);
-        }
-    }
-
-    private static void RequireNoOverlap(ReadOnlySpan<float> output, ReadOnlySpan<float> input, string outputName, string inputName)
-    {
-        if (output.Overlaps(input))
-            throw new ArgumentException($"Span '{outputName}' must not overlap span '{inputName}'.", outputName);
-    }
-
-    /// <summary>
-    /// The few vector operations the kernels use, so each kernel body is written once and the JIT
-    /// compiles one specialised copy per width (the type arguments are structs).
-    /// </summary>
-    private interface IVectorOps<TVec> where TVec : struct
-    {
-        static abstract int Count { get; }
-        static abstract TVec Zero { get; }
-        static abstract TVec Load(ref float source);
-        static abstract void Store(TVec value, ref float destination);
-        static abstract TVec Broadcast(float value);
-        /// <summary>a·b + c; fused where the hardware has FMA (a fixed choice per machine, so still deterministic).</summary>
-        static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
-        static abstract TVec Add(TVec a, TVec b);
-        /// <summary>[Σa, Σb, Σc, Σd] in a fixed order.</summary>
-        static abstract Vector128<float> Sum4(TVec a, TVec b, TVec c, TVec d);
-    }
-
-    /// <summary>True when FusedMultiplyAdd is one instruction; without it the emulation would be far slower than multiply + add.</summary>
-    private static bool HasFma => Fma.IsSupported || AdvSimd.IsSupported;
-
-    private readonly struct V512 : IVectorOps<Vector512<float>>
-    {
-        public static int Count => Vector512<float>.Count;
-        public static Vector512<float> Zero => Vector512<float>.Zero;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Load(ref float source) => Vector512.LoadUnsafe(ref source);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(Vector512<float> value, ref float destination) => value.StoreUnsafe(ref destination);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
-            HasFma ? Vector512.FusedMultiplyAdd(a, b, c) : a * b + c;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-            V256.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-    }
-
-    private readonly struct V256 : IVectorOps<Vector256<float>>
-    {
-        public static int Count => Vector256<float>.Count;
-        public static Vector256<float> Zero => Vector256<float>.Zero;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Load(ref float source) => Vector256.LoadUnsafe(ref source);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(Vector256<float> value, ref float destination) => value.StoreUnsafe(ref destination);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-            HasFma ? Vector256.FusedMultiplyAdd(a, b, c) : a * b + c;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
-            V128.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-    }
-
-    private readonly struct V128 : IVectorOps<Vector128<float>>
-    {
-        public static int Count => Vector128<float>.Count;
-        public static Vector128<float> Zero => Vector128<float>.Zero;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Load(ref float source) => Vector128.LoadUnsafe(ref source);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(Vector128<float> value, ref float destination) => value.StoreUnsafe(ref destination);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
-            HasFma ? Vector128.FusedMultiplyAdd(a, b, c) : a * b + c;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
-        {
-            // Pairwise-add trees: [a0+a1, a2+a3, b0+b1, b2+b3] twice gives [Σa, Σb, Σc, Σd].
-            if (Sse3.IsSupported)
-                return Sse3.HorizontalAdd(Sse3.HorizontalAdd(a, b), Sse3.HorizontalAdd(c, d));
-            if (AdvSimd.Arm64.IsSupported)
-                return AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(a, b), AdvSimd.Arm64.AddPairwise(c, d));
-            return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
-        }
     }
 }

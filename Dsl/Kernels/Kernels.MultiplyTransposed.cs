@@ -21,33 +21,37 @@ public static partial class Kernels
         ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
         // The vectors run along k, so take the widest width that k fills.
         if (Vector512.IsHardwareAccelerated && k >= Vector512<float>.Count)
-            MultiplyTransposedCore<Vector512<float>, V512>(a, b, bias, c, m, n, k);
+            MultiplyTransposedCore<Vector512<float>, V512>(a, b, bias, c, m, n, k, ManyRegisters);
         else if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count)
-            MultiplyTransposedCore<Vector256<float>, V256>(a, b, bias, c, m, n, k);
+            MultiplyTransposedCore<Vector256<float>, V256>(a, b, bias, c, m, n, k, ManyRegisters);
         else if (Vector128.IsHardwareAccelerated && k >= Vector128<float>.Count)
-            MultiplyTransposedCore<Vector128<float>, V128>(a, b, bias, c, m, n, k);
+            MultiplyTransposedCore<Vector128<float>, V128>(a, b, bias, c, m, n, k, ManyRegisters);
         else
             MultiplyTransposedScalarCore(a, b, bias, c, m, n, k);
     }
 
-    internal static void MultiplyTransposed512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector512 path of <see cref="MultiplyTransposed"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void MultiplyTransposed512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
-        MultiplyTransposedCore<Vector512<float>, V512>(a, b, bias, c, m, n, k);
+        MultiplyTransposedCore<Vector512<float>, V512>(a, b, bias, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
-    internal static void MultiplyTransposed256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector256 path of <see cref="MultiplyTransposed"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void MultiplyTransposed256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
-        MultiplyTransposedCore<Vector256<float>, V256>(a, b, bias, c, m, n, k);
+        MultiplyTransposedCore<Vector256<float>, V256>(a, b, bias, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
-    internal static void MultiplyTransposed128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector128 path of <see cref="MultiplyTransposed"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void MultiplyTransposed128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
-        MultiplyTransposedCore<Vector128<float>, V128>(a, b, bias, c, m, n, k);
+        MultiplyTransposedCore<Vector128<float>, V128>(a, b, bias, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
+    /// <summary>The scalar fallback of <see cref="MultiplyTransposed"/>, for tests and benchmarks.</summary>
     internal static void MultiplyTransposedScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
     {
         ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
@@ -70,7 +74,7 @@ public static partial class Kernels
             RequireNoOverlap(c[..(m * n)], bias[..n], nameof(c), nameof(bias));
     }
 
-    private static void MultiplyTransposedCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    private static void MultiplyTransposedCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool manyRegisters)
         where TVec : struct
         where TOps : IVectorOps<TVec>
     {
@@ -81,14 +85,23 @@ public static partial class Kernels
         // Without a bias any valid reference will do: it is never read.
         ref float bias0 = ref hasBias ? ref MemoryMarshal.GetReference(bias) : ref c0;
 
-        // Units outer, rows inner: the block of four B rows (4·k floats) stays in L1 while the rows of A stream past.
-        for (int j = 0; j < n; j += 4)
+        // Units outer, rows inner: the block of B rows (units·k floats) stays in L1 while the rows of A stream past.
+        // Blocks of four units where 32 registers hold their 16 accumulators, else (and for a last one or two units) of two.
+        int units;
+        for (int j = 0; j < n; j += units)
         {
+            bool four = manyRegisters && n - j > 2;
+            units = Math.Min(four ? 4 : 2, n - j);
             for (int i = 0; i < m; i += 4)
             {
-                Dot4x4<TVec, TOps>(ref Unsafe.Add(ref a0, (nint)i * k), ref Unsafe.Add(ref b0, (nint)j * k), k,
-                    Math.Min(4, m - i), Math.Min(4, n - j),
-                    ref Unsafe.Add(ref c0, (nint)i * n + j), n, ref Unsafe.Add(ref bias0, j), hasBias);
+                ref float aBlock = ref Unsafe.Add(ref a0, (nint)i * k);
+                ref float bBlock = ref Unsafe.Add(ref b0, (nint)j * k);
+                ref float cBlock = ref Unsafe.Add(ref c0, (nint)i * n + j);
+                int rows = Math.Min(4, m - i);
+                if (four)
+                    Dot4x4<TVec, TOps>(ref aBlock, ref bBlock, k, rows, units, ref cBlock, n, ref Unsafe.Add(ref bias0, j), hasBias);
+                else
+                    Dot4x2<TVec, TOps>(ref aBlock, ref bBlock, k, rows, units, ref cBlock, n, ref Unsafe.Add(ref bias0, j), hasBias);
             }
         }
     }
@@ -158,6 +171,55 @@ public static partial class Kernels
         if (rows > 1) StoreDotRow(ref Unsafe.Add(ref c, ldc), r1, ref bias, hasBias, units);
         if (rows > 2) StoreDotRow(ref Unsafe.Add(ref c, 2 * ldc), r2, ref bias, hasBias, units);
         if (rows > 3) StoreDotRow(ref Unsafe.Add(ref c, 3 * ldc), r3, ref bias, hasBias, units);
+    }
+
+    /// <summary>
+    /// C[4×2] block: the <see cref="Dot4x4"/> scheme with 8 accumulators, for 16-register machines
+    /// (AVX2 without AVX-512), where 16 accumulators would spill.
+    /// </summary>
+    private static void Dot4x2<TVec, TOps>(ref float a, ref float b, int k, int rows, int units,
+        ref float c, nint ldc, ref float bias, bool hasBias)
+        where TVec : struct
+        where TOps : IVectorOps<TVec>
+    {
+        ref float a0 = ref a;
+        ref float a1 = ref Unsafe.Add(ref a, (nint)Math.Min(1, rows - 1) * k);
+        ref float a2 = ref Unsafe.Add(ref a, (nint)Math.Min(2, rows - 1) * k);
+        ref float a3 = ref Unsafe.Add(ref a, (nint)Math.Min(3, rows - 1) * k);
+        ref float b0 = ref b;
+        ref float b1 = ref Unsafe.Add(ref b, (nint)Math.Min(1, units - 1) * k);
+
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero;
+        TVec c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero;
+        nint p = 0;
+        for (; p <= k - TOps.Count; p += TOps.Count)
+        {
+            TVec y0 = TOps.Load(ref Unsafe.Add(ref b0, p));
+            TVec y1 = TOps.Load(ref Unsafe.Add(ref b1, p));
+            TVec x = TOps.Load(ref Unsafe.Add(ref a0, p));
+            c00 = TOps.MultiplyAdd(x, y0, c00); c01 = TOps.MultiplyAdd(x, y1, c01);
+            x = TOps.Load(ref Unsafe.Add(ref a1, p));
+            c10 = TOps.MultiplyAdd(x, y0, c10); c11 = TOps.MultiplyAdd(x, y1, c11);
+            x = TOps.Load(ref Unsafe.Add(ref a2, p));
+            c20 = TOps.MultiplyAdd(x, y0, c20); c21 = TOps.MultiplyAdd(x, y1, c21);
+            x = TOps.Load(ref Unsafe.Add(ref a3, p));
+            c30 = TOps.MultiplyAdd(x, y0, c30); c31 = TOps.MultiplyAdd(x, y1, c31);
+        }
+
+        // Two rows of C per 128-bit vector: [Σc_r0, Σc_r1, Σc_(r+1)0, Σc_(r+1)1].
+        Vector128<float> r01 = TOps.Sum4(c00, c01, c10, c11);
+        Vector128<float> r23 = TOps.Sum4(c20, c21, c30, c31);
+        for (; p < k; p++)
+        {
+            var y = Vector128.Create(Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p), Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p));
+            r01 += y * Vector128.Create(Unsafe.Add(ref a0, p), Unsafe.Add(ref a0, p), Unsafe.Add(ref a1, p), Unsafe.Add(ref a1, p));
+            r23 += y * Vector128.Create(Unsafe.Add(ref a2, p), Unsafe.Add(ref a2, p), Unsafe.Add(ref a3, p), Unsafe.Add(ref a3, p));
+        }
+
+        StoreDotRow(ref c, r01, ref bias, hasBias, units);
+        if (rows > 1) StoreDotRow(ref Unsafe.Add(ref c, ldc), Vector128.Shuffle(r01, Vector128.Create(2, 3, 0, 1)), ref bias, hasBias, units);
+        if (rows > 2) StoreDotRow(ref Unsafe.Add(ref c, 2 * ldc), r23, ref bias, hasBias, units);
+        if (rows > 3) StoreDotRow(ref Unsafe.Add(ref c, 3 * ldc), Vector128.Shuffle(r23, Vector128.Create(2, 3, 0, 1)), ref bias, hasBias, units);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -26,24 +26,28 @@ public static partial class Kernels
             SumRowsScalarCore(a, sums, m, n);
     }
 
+    /// <summary>The Vector512 path of <see cref="SumRows"/>, whatever the size, for tests and benchmarks.</summary>
     internal static void SumRows512(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
     {
         ValidateSumRows(a, sums, m, n);
         SumRowsCore<Vector512<float>, V512>(a, sums, m, n);
     }
 
+    /// <summary>The Vector256 path of <see cref="SumRows"/>, whatever the size, for tests and benchmarks.</summary>
     internal static void SumRows256(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
     {
         ValidateSumRows(a, sums, m, n);
         SumRowsCore<Vector256<float>, V256>(a, sums, m, n);
     }
 
+    /// <summary>The Vector128 path of <see cref="SumRows"/>, whatever the size, for tests and benchmarks.</summary>
     internal static void SumRows128(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
     {
         ValidateSumRows(a, sums, m, n);
         SumRowsCore<Vector128<float>, V128>(a, sums, m, n);
     }
 
+    /// <summary>The scalar fallback of <see cref="SumRows"/>, for tests and benchmarks.</summary>
     internal static void SumRowsScalar(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
     {
         ValidateSumRows(a, sums, m, n);

@@ -19,33 +19,37 @@ public static partial class Kernels
         ValidateTransposedMultiply(a, b, c, m, n, k);
         // The vectors run along n, so take the widest width that n fills.
         if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-            TransposedMultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k);
+            TransposedMultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k, ManyRegisters);
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-            TransposedMultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k);
+            TransposedMultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k, ManyRegisters);
         else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
-            TransposedMultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k);
+            TransposedMultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k, ManyRegisters);
         else
             TransposedMultiplyScalarCore(a, b, c, m, n, k);
     }
 
-    internal static void TransposedMultiply512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector512 path of <see cref="TransposedMultiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void TransposedMultiply512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateTransposedMultiply(a, b, c, m, n, k);
-        TransposedMultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k);
+        TransposedMultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
-    internal static void TransposedMultiply256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector256 path of <see cref="TransposedMultiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void TransposedMultiply256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateTransposedMultiply(a, b, c, m, n, k);
-        TransposedMultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k);
+        TransposedMultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
-    internal static void TransposedMultiply128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    /// <summary>The Vector128 path of <see cref="TransposedMultiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
+    internal static void TransposedMultiply128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
     {
         ValidateTransposedMultiply(a, b, c, m, n, k);
-        TransposedMultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k);
+        TransposedMultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
     }
 
+    /// <summary>The scalar fallback of <see cref="TransposedMultiply"/>, for tests and benchmarks.</summary>
     internal static void TransposedMultiplyScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {
         ValidateTransposedMultiply(a, b, c, m, n, k);
@@ -64,13 +68,13 @@ public static partial class Kernels
         RequireNoOverlap(c[..(m * n)], b[..(k * n)], nameof(c), nameof(b));
     }
 
-    private static void TransposedMultiplyCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    private static void TransposedMultiplyCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool manyRegisters)
         where TVec : struct
         where TOps : IVectorOps<TVec>
     {
         // Aᵀ(i, p) = a[p·m + i]: the four rows of a register block are adjacent floats, consecutive p are m apart.
         BroadcastMultiply<TVec, TOps>(ref MemoryMarshal.GetReference(a), 1, m,
-            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k);
+            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k, manyRegisters);
     }
 
     private static void TransposedMultiplyScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
