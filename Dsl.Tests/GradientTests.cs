@@ -246,6 +246,24 @@ public sealed class GradientTests
             Assert.True(Math.Abs(batch[i] - mean[i]) <= 1e-5 * scale, $"{s.Spec.Describe(i)}: batch {batch[i]}, mean of rows {mean[i]}.");
     }
 
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.3f)]
+    [InlineData(1f)]
+    public void Binary_cross_entropy_is_accurate_for_confident_predictions(float target)
+    {
+        foreach (float z in new[] { -40f, -30f, -17f, -8f, -2f, 0.5f, 6f, 16f, 25f, 40f })
+        {
+            float loss = LossFunctions.BinaryCrossEntropyWithLogits([z], [target], 1f, []);
+            // −[y·log σ(z) + (1 − y)·log(1 − σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|), in double with a series for tiny e^−|z|.
+            double t = Math.Exp(-Math.Abs((double)z));
+            double softplus = t < 1e-5 ? t - t * t / 2 + t * t * t / 3 : Math.Log(1 + t);
+            double expected = Math.Max(z, 0) - (double)z * target + softplus;
+            Assert.True(Math.Abs(loss - expected) <= 1e-6 * expected,
+                $"z = {z}, y = {target}: loss {loss:R}, expected {expected:R} (relative error {Math.Abs(loss - expected) / expected:E1}).");
+        }
+    }
+
     private static int ArgMax(ReadOnlySpan<double> values)
     {
         int best = 0;
