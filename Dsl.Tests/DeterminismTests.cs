@@ -6,7 +6,7 @@ namespace NetDsl.Tests;
 public sealed class DeterminismTests
 {
     // Batches of 64 are cut into 4 shards of 16; the last batch of 200 rows (8 rows) is a single shard,
-    // and with batch 100 the shards are 7 × 15 rows: both shapes of plan run.
+    // and batches of 100 are cut into 7 shards (6 × 15 rows + 10): both shapes of plan run.
     private static float[] Train<T>(Func<T> create, int rows, int batch, int threads, long seed, Optimizer optimizer, int epochs = 3)
         where T : INetworkModel
     {
