@@ -36,10 +36,23 @@ public static class LossFunctions
         for (int i = 0; i < logits.Length; i++)
         {
             float z = logits[i], y = targets[i];
-            sum += MathF.Max(z, 0f) - z * y + MathF.Log(1f + MathF.Exp(-MathF.Abs(z)));
+            // In double, with an accurate log(1 + t): in float, 1 + e^−|z| drops most of e^−|z|'s digits,
+            // so a confident prediction's loss came out wrong in its leading digits (or as 0 beyond |z| ≈ 17).
+            double zd = z;
+            sum += Math.Max(zd, 0.0) - zd * y + Log1P(Math.Exp(-Math.Abs(zd)));
             if (!delta.IsEmpty) delta[i] = scale * (Activations.Sigmoid(z) - y);
         }
         return (float)(sum * scale);
+    }
+
+    /// <summary>
+    /// <c>log(1 + t)</c> to full double precision for small t as well (Goldberg's correction: the rounding of
+    /// <c>1 + t</c> is divided back out). <c>double.LogP1</c> is not enough: it computes <c>log(t + 1)</c> directly.
+    /// </summary>
+    private static double Log1P(double t)
+    {
+        double u = 1.0 + t;
+        return u == 1.0 ? t : Math.Log(u) * (t / (u - 1.0));
     }
 
     /// <summary>

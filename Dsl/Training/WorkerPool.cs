@@ -11,7 +11,9 @@ internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _wake;
-    private readonly ManualResetEventSlim _done = new(false);
+    // A semaphore rather than a ManualResetEventSlim: the latter creates its lock object lazily, the first
+    // time a wait has to block, so a step long after warm-up could allocate. SemaphoreSlim makes its lock up front.
+    private readonly SemaphoreSlim _done = new(0);
     private Action<int>? _body;
     private int _count, _workers, _pending;
     private Exception? _error;
@@ -49,7 +51,6 @@ internal sealed class WorkerPool : IDisposable
         _workers = workers;
         _error = null;
         _pending = workers - 1;
-        _done.Reset();
         for (int t = 0; t < workers - 1; t++) _wake[t].Release();
         Work(0);
         _done.Wait();
@@ -75,7 +76,7 @@ internal sealed class WorkerPool : IDisposable
             _wake[worker - 1].Wait();
             if (_disposed) return;
             Work(worker);
-            if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+            if (Interlocked.Decrement(ref _pending) == 0) _done.Release();
         }
     }
 
