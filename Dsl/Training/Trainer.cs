@@ -75,7 +75,7 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ulong dropoutSeed = 0)
     {
-        int rows = DataChecks.Batch(inputs, targets, _network.InputSize, _network.OutputSize);
+        int rows = DataChecks.DataSet(_network.Loss, inputs, targets, _network.InputSize, _network.OutputSize);
         if (rows > MaxBatchSize)
             throw new ArgumentException($"This trainer takes batches of at most {MaxBatchSize} rows; got {rows}.", nameof(inputs));
         inputs.CopyTo(_batchInputs);

@@ -1,0 +1,37 @@
+namespace NetDsl.Tests.Training;
+
+/// <summary>A custom loop's Trainer.Step checks its batch as Fit does, and leaves the weights alone when it refuses one.</summary>
+public partial class TrainerStepTests
+{
+    [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+    public partial class Classifier
+    {
+        [Dense(3, Activation.Tanh)] public partial Layer Hidden { get; }
+        [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
+    }
+
+    [Theory]
+    [InlineData(float.NaN, 1f, "inputs", "NaN")]
+    [InlineData(1f, 1.5f, "targets", "1.5")]
+    [InlineData(1f, float.PositiveInfinity, "targets", "row 0, column 0")]
+    public void Step_refuses_bad_values_and_keeps_the_weights(float input, float target, string name, string shown)
+    {
+        var net = new Classifier(seed: 1);
+        var before = net.Parameters.ToArray();
+        using var trainer = new Trainer(net, new Sgd(0.1f), maxBatchSize: 4);
+        var error = Assert.Throws<ArgumentException>(() => trainer.Step([0.5f, input], [target]));
+        Assert.Equal(name, error.ParamName);
+        Assert.Contains(shown, error.Message);
+        Assert.Equal(before, net.Parameters.ToArray());
+        Assert.Equal(0, trainer.OptimizerState.Iterations);
+    }
+
+    [Fact]
+    public void Step_refuses_a_batch_larger_than_it_was_sized_for()
+    {
+        var net = new Classifier(seed: 1);
+        using var trainer = new Trainer(net, new Sgd(0.1f), maxBatchSize: 1);
+        var error = Assert.Throws<ArgumentException>(() => trainer.Step([0f, 1f, 1f, 0f], [1f, 0f]));
+        Assert.Contains("at most 1 rows; got 2", error.Message);
+    }
+}
