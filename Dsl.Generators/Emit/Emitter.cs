@@ -180,7 +180,7 @@ internal static class Emitter
         foreach (var l in hidden)
         {
             w.Line(rent
-                ? $"{Span} {Camel(l.Name)}Output = rented.AsSpan({Int(offset)}, {Int(l.Outputs)});"
+                ? $"{Span} {Camel(l.Name)}Output = new {Span}(rented, {Int(offset)}, {Int(l.Outputs)});"
                 : $"{Span} {Camel(l.Name)}Output = stackalloc float[{Int(l.Outputs)}];");
             offset += l.Outputs;
         }
@@ -270,7 +270,7 @@ internal static class Emitter
                 LossKind.CategoricalCrossEntropy => "// Loss: L = scale·Σ −y·log softmax(z), and δ = scale·(softmax(z) − y)",
                 _ => "// Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)",
             });
-            string outputs = $"ws.{output.Name}Output.AsSpan(0, rows * OutputSize)";
+            string outputs = $"new {ReadOnlySpan}(ws.{output.Name}Output, 0, rows * OutputSize)";
             w.Line(shape.Network.Loss == LossKind.CategoricalCrossEntropy
                 ? $"float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits({outputs}, targets, OutputSize, scale, ws.{output.Name}Delta);"
                 : shape.Network.Loss == LossKind.BinaryCrossEntropy
@@ -307,7 +307,7 @@ internal static class Emitter
                 w.Line($"{l.Name.Forward()}(parameters, {current}, ws.{l.Name}Output, rows);");
                 current = $"ws.{l.Name}Output";
             }
-            w.Line($"return ws.{output.Name}Output.AsSpan(0, rows * OutputSize);");
+            w.Line($"return new {ReadOnlySpan}(ws.{output.Name}Output, 0, rows * OutputSize);");
         }
     }
 
