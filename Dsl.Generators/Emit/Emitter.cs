@@ -212,7 +212,9 @@ internal static class Emitter
     {
         string lossDoc = shape.Network.Loss == LossKind.CategoricalCrossEntropy
             ? "summed over classes and averaged over the batch" : "averaged over every output of every example";
-        w.Line($"/// <summary>The mean {Describe(shape.Network.Loss)} ({lossDoc}) on a batch, and its gradient in the layout of <see cref=\"Parameters\"/>.</summary>");
+        // "The mean squared error", not "The mean mean squared error".
+        string meanLoss = shape.Network.Loss == LossKind.MeanSquaredError ? Describe(shape.Network.Loss) : "mean " + Describe(shape.Network.Loss);
+        w.Line($"/// <summary>The {meanLoss} ({lossDoc}) on a batch, and its gradient in the layout of <see cref=\"Parameters\"/>.</summary>");
         w.Line("/// <param name=\"inputs\">Row-major [batch × InputSize].</param>");
         w.Line("/// <param name=\"targets\">Row-major [batch × OutputSize]" + (shape.Network.Loss == LossKind.CategoricalCrossEntropy ? ", one-hot." : ".") + "</param>");
         w.Line("/// <param name=\"gradient\">Receives dL/dθ: <see cref=\"ParameterCount\"/> values.</param>");
