@@ -19,7 +19,12 @@ internal static class Emitter
 
     public static readonly string Version = typeof(Emitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    public static string HintName(NetworkModel network) => network.FullName + ".g.cs";
+    /// <summary>
+    /// <c>{Namespace}.{Type}.g.cs</c>. Type parameters of containing types are written in braces, as in
+    /// a cref (<c>Outer{T}.Net.g.cs</c>): a hint name cannot contain '&lt;' or '&gt;'.
+    /// </summary>
+    public static string HintName(NetworkModel network) =>
+        network.FullName.Replace('<', '{').Replace('>', '}') + ".g.cs";
 
     public static string Emit(NetworkModel network)
     {

@@ -26,6 +26,9 @@ internal static class Parser
             return Nothing;
         var attribute = context.Attributes.FirstOrDefault();
         if (attribute is null || IsIncomplete(attribute)) return Nothing;
+        // [Network] on two partial declarations: the compiler reports CS0579, and generating once per
+        // declaration would add the same hint name twice.
+        if (type.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute) > 1) return Nothing;
 
         var diagnostics = new List<DiagnosticInfo>();
         var typeLocation = LocationInfo.From(declaration.Identifier.GetLocation());
