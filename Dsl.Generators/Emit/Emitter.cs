@@ -39,7 +39,7 @@ internal static class Emitter
         foreach (var outer in network.ContainingTypes) scopes.Add(w.Block($"partial {outer.Keyword} {outer.Name}"));
         WriteRemarks(w, shape);
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl\", \"{Version}\")]");
-        using (w.Block($"partial class {network.TypeName} : global::NetDsl.INetworkModel"))
+        using (w.Block($"partial class {Identifier(network.TypeName)} : global::NetDsl.INetworkModel"))
         {
             WriteState(w, shape);
             w.Line();
@@ -105,7 +105,7 @@ internal static class Emitter
     private static void WriteConstructor(IndentedWriter w, NetworkShape shape)
     {
         w.Line("/// <summary>Creates the network with weights drawn from <paramref name=\"seed\"/> and zero biases: the same seed gives the same weights.</summary>");
-        using (w.Block($"public {shape.Network.TypeName}(int seed)"))
+        using (w.Block($"public {Identifier(shape.Network.TypeName)}(int seed)"))
         {
             w.Line("global::System.Span<float> parameters = _parameters;");
             bool first = true;
@@ -127,12 +127,12 @@ internal static class Emitter
             if (l.IsDense)
             {
                 w.Line($"/// <summary>{l.Name}: dense {l.Inputs} → {l.Outputs}; weights at [{l.Offset}, {l.BiasOffset}), biases at [{l.BiasOffset}, {l.Offset + l.ParameterCount}) of <see cref=\"Parameters\"/>.</summary>");
-                w.Line($"{modifiers} global::NetDsl.Layer {l.Name} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)});");
+                w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)});");
             }
             else
             {
                 w.Line($"/// <summary>{l.Name}: dropout over {l.Outputs} units; it has no parameters.</summary>");
-                w.Line($"{modifiers} global::NetDsl.Layer {l.Name} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)}, hasParameters: false);");
+                w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)}, hasParameters: false);");
             }
             w.Line();
         }
@@ -181,12 +181,15 @@ internal static class Emitter
 
     private static void WritePredictBody(IndentedWriter w, NetworkShape shape, System.Collections.Generic.List<LayerShape> hidden, bool rent)
     {
+        // hiddenOutput for layer Hidden; the layer's own name when two names differ only in their first letter's case.
+        string Local(LayerShape l) =>
+            (hidden.Count(h => Camel(h.Name) == Camel(l.Name)) > 1 ? l.Name : Camel(l.Name)) + "Output";
         int offset = 0;
         foreach (var l in hidden)
         {
             w.Line(rent
-                ? $"{Span} {Camel(l.Name)}Output = new {Span}(rented, {Int(offset)}, {Int(l.Outputs)});"
-                : $"{Span} {Camel(l.Name)}Output = stackalloc float[{Int(l.Outputs)}];");
+                ? $"{Span} {Local(l)} = new {Span}(rented, {Int(offset)}, {Int(l.Outputs)});"
+                : $"{Span} {Local(l)} = stackalloc float[{Int(l.Outputs)}];");
             offset += l.Outputs;
         }
         string current = "input";
@@ -197,7 +200,7 @@ internal static class Emitter
                 w.Line($"// {l.Name}: dropout is the identity in inference");
                 continue;
             }
-            string target = l.IsOutput ? "output" : Camel(l.Name) + "Output";
+            string target = l.IsOutput ? "output" : Local(l);
             w.Line($"{l.Name.Forward()}(parameters, {current}, {target}, 1);");
             current = target;
         }

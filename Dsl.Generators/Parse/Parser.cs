@@ -52,7 +52,7 @@ internal static class Parser
             if (outerSyntax is null) return Nothing;
             if (!outerSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
                 diagnostics.Add(Report(DiagnosticDescriptors.NotPartial, LocationInfo.From(outerSyntax.Identifier.GetLocation()), outer.Name, name));
-            containing.Insert(0, new ContainingTypeModel(Keyword(outerSyntax), outer.Name + TypeParameters(outer)));
+            containing.Insert(0, new ContainingTypeModel(Keyword(outerSyntax), Emit.Formatting.Identifier(outer.Name) + TypeParameters(outer)));
         }
 
         // [Network(Inputs = n, Loss = …)]
@@ -252,7 +252,7 @@ internal static class Parser
     };
 
     private static string TypeParameters(INamedTypeSymbol type) =>
-        type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">";
+        type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => Emit.Formatting.Identifier(t.Name))) + ">";
 
     private static DiagnosticInfo Report(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         new(descriptor.Id, location, arguments.ToEquatableArray());
