@@ -74,12 +74,20 @@ internal static class Parser
 
         // The layers, in declaration order.
         var layerMembers = new List<(IPropertySymbol Property, PropertyDeclarationSyntax Syntax, AttributeData Attribute)>();
+        bool rejectedLayers = false;
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
             var layerAttributes = member.GetAttributes().Where(a => IsLayerAttribute(a.AttributeClass)).ToList();
             if (layerAttributes.Count == 0) continue;
             if (member is not IPropertySymbol property) continue; // the compiler rejects the attribute elsewhere (CS0592)
+            if (property.IsIndexer)
+            {
+                // Reported at 'this', by its metadata name, so the advice names a property to declare instead.
+                diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, LocationInfo.From(property.Locations.FirstOrDefault()), property.MetadataName, "is an indexer"));
+                rejectedLayers = true;
+                continue;
+            }
             var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
             if (syntax is null || syntax.ContainsDiagnostics || layerAttributes.Any(IsIncomplete) || property.Type.TypeKind == TypeKind.Error)
                 return Nothing;
@@ -88,6 +96,7 @@ internal static class Parser
             if (problem is not null)
             {
                 diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, location, property.Name, problem));
+                rejectedLayers = true;
                 continue;
             }
             layerMembers.Add((property, syntax, layerAttributes[0]));
@@ -107,7 +116,10 @@ internal static class Parser
             layers.Add(ParseLayer(property, syntax, layerAttribute, location, diagnostics));
         }
 
-        CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
+        // With a layer member rejected, the layer list is not the network the user meant: checking
+        // it would report a missing output layer, or the wrong layer as the output.
+        if (!rejectedLayers)
+            CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
         CheckClashes(type, name, layers, diagnostics, cancellationToken);
 
         var network = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error)
@@ -181,8 +193,11 @@ internal static class Parser
         if (parameters > int.MaxValue)
             diagnostics.Add(Report(DiagnosticDescriptors.ParameterCountOverflow, networkLocation, network, parameters.ToString(CultureInfo.InvariantCulture)));
 
+        // An undefined activation is already reported (NDSL006); it fits no loss.
+        if (!Enum.IsDefined(typeof(ActivationKind), last.Activation)) return;
         string Describe(LayerModel l) => l.Activation == ActivationKind.Softmax && l.Units == 1
-            ? "a softmax output with 1 unit" : "a " + l.Activation + " output";
+            ? "a Softmax output with 1 unit"
+            : (l.Activation == ActivationKind.Identity ? "an " : "a ") + l.Activation + " output";
         if (loss == LossKind.BinaryCrossEntropy && last.Activation != ActivationKind.Sigmoid)
             diagnostics.Add(Report(DiagnosticDescriptors.OutputDoesNotFitLoss, lastLocation,
                 "Binary cross-entropy", "a Sigmoid output", last.Name, Describe(last)));
@@ -215,7 +230,6 @@ internal static class Parser
         if (property.IsStatic) return "is static";
         if (property.Type.ToDisplayString() != KnownNames.Layer) return $"has type '{property.Type.ToDisplayString()}'";
         if (property.RefKind != RefKind.None) return "returns by reference";
-        if (property.IsIndexer) return "is an indexer";
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "is not partial";
         if (property.PartialImplementationPart is not null || property.IsPartialDefinition == false) return "already has an implementation";
         if (property.SetMethod is not null || property.GetMethod is null) return "must have a getter only";
