@@ -22,7 +22,9 @@ internal static class Parser
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration
+            || declaration.Identifier.IsMissing // 'partial class' still being typed: no name to generate for
+            || declaration.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Any(n => n.Name.ContainsDiagnostics))
             return Nothing;
         var attribute = context.Attributes.FirstOrDefault();
         if (attribute is null || IsIncomplete(attribute)) return Nothing;
@@ -49,7 +51,7 @@ internal static class Parser
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             var outerSyntax = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
-            if (outerSyntax is null) return Nothing;
+            if (outerSyntax is null || outerSyntax.Identifier.IsMissing) return Nothing;
             if (!outerSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
                 diagnostics.Add(Report(DiagnosticDescriptors.NotPartial, LocationInfo.From(outerSyntax.Identifier.GetLocation()), outer.Name, name));
             containing.Insert(0, new ContainingTypeModel(Keyword(outerSyntax), Emit.Formatting.Identifier(outer.Name) + TypeParameters(outer)));
