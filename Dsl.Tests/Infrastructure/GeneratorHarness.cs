@@ -79,15 +79,10 @@ internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Co
     public ImmutableArray<Diagnostic> CompilerDiagnostics => OutputCompilation.GetDiagnostics()
         .Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
 
-    /// <summary>Compiler diagnostics located in a file the generator wrote.</summary>
-    public IEnumerable<Diagnostic> DiagnosticsInGeneratedCode
-    {
-        get
-        {
-            var generated = GeneratedSources.Select(s => s.SyntaxTree).ToHashSet();
-            return CompilerDiagnostics.Where(d => d.Location.SourceTree is { } tree && generated.Contains(tree));
-        }
-    }
+    /// <summary>Errors and warnings the compiler reports in the files the generator wrote (binding only those files).</summary>
+    public IEnumerable<Diagnostic> DiagnosticsInGeneratedCode => GeneratedSources
+        .SelectMany(source => OutputCompilation.GetSemanticModel(source.SyntaxTree).GetDiagnostics())
+        .Where(d => d.Severity >= DiagnosticSeverity.Warning);
 
     public string Source(string hintName) => GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
 
