@@ -49,6 +49,7 @@ public sealed class HalfTypedCodeTests
         { "class missing its name", "public partial class PassFail", "public partial class" },
         { "namespace missing its name", "namespace Lecture;", "namespace ;" },
         { "containing class missing its name", "[Network(", "partial class\n{\n[Network(" },
+        { "a nested network named like a namespace (CS0101)", "namespace Lecture;", "namespace Lecture.Outer { [Network(Inputs = 1)] public partial class PassFail { [Dense(1)] public partial Layer Output { get; } } }\nnamespace Lecture;\npublic partial class Outer {" },
         { "[Network] on a second partial declaration (CS0579)", "public static float Score", "}\n[Network(Inputs = 2)]\npublic partial class PassFail\n{\npublic static float Score" },
     };
 

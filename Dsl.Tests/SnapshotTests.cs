@@ -135,7 +135,7 @@ public sealed class SnapshotTests
         }
         """);
 
-    // A hint name cannot hold '<': the file is Generic.Outer{T}.Net.g.cs.
+    // A hint name cannot hold '<': the file is Generic.Outer{T}+Net.g.cs.
     [Fact]
     public void NestedInGenericClass() => Verify("""
         using NetDsl;

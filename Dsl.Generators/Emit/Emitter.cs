@@ -20,8 +20,9 @@ internal static class Emitter
     public static readonly string Version = typeof(Emitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>
-    /// <c>{Namespace}.{Type}.g.cs</c>. Type parameters of containing types are written in braces, as in
-    /// a cref (<c>Outer{T}.Net.g.cs</c>): a hint name cannot contain '&lt;' or '&gt;'.
+    /// <c>{Namespace}.{Type}.g.cs</c>, nested types joined by '+' (<c>N.Outer+Net.g.cs</c>). Type
+    /// parameters of containing types are written in braces, as in a cref (<c>Outer{T}+Net.g.cs</c>):
+    /// a hint name cannot contain '&lt;' or '&gt;'.
     /// </summary>
     public static string HintName(NetworkModel network) =>
         network.FullName.Replace('<', '{').Replace('>', '}') + ".g.cs";

@@ -89,7 +89,7 @@ internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Co
     /// <summary>Fails if the generator threw (the compiler would report CS8785 and drop its output).</summary>
     public GeneratorRun AssertGeneratorDidNotThrow()
     {
-        Xunit.Assert.Null(Result.Exception);
+        Xunit.Assert.True(Result.Exception is null, $"The generator threw: {Result.Exception}");
         Xunit.Assert.DoesNotContain(GeneratorDiagnostics, d => d.Id is "CS8784" or "CS8785");
         return this;
     }
