@@ -19,7 +19,13 @@ internal static class Emitter
 
     public static readonly string Version = typeof(Emitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    public static string HintName(NetworkModel network) => network.FullName + ".g.cs";
+    /// <summary>
+    /// <c>{Namespace}.{Type}.g.cs</c>, nested types joined by '+' (<c>N.Outer+Net.g.cs</c>). Type
+    /// parameters of containing types are written in braces, as in a cref (<c>Outer{T}+Net.g.cs</c>):
+    /// a hint name cannot contain '&lt;' or '&gt;'.
+    /// </summary>
+    public static string HintName(NetworkModel network) =>
+        network.FullName.Replace('<', '{').Replace('>', '}') + ".g.cs";
 
     public static string Emit(NetworkModel network)
     {
@@ -34,7 +40,7 @@ internal static class Emitter
         foreach (var outer in network.ContainingTypes) scopes.Add(w.Block($"partial {outer.Keyword} {outer.Name}"));
         WriteRemarks(w, shape);
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl\", \"{Version}\")]");
-        using (w.Block($"partial class {network.TypeName} : global::NetDsl.INetworkModel"))
+        using (w.Block($"partial class {Identifier(network.TypeName)} : global::NetDsl.INetworkModel"))
         {
             WriteState(w, shape);
             w.Line();
@@ -100,7 +106,7 @@ internal static class Emitter
     private static void WriteConstructor(IndentedWriter w, NetworkShape shape)
     {
         w.Line("/// <summary>Creates the network with weights drawn from <paramref name=\"seed\"/> and zero biases: the same seed gives the same weights.</summary>");
-        using (w.Block($"public {shape.Network.TypeName}(int seed)"))
+        using (w.Block($"public {Identifier(shape.Network.TypeName)}(int seed)"))
         {
             w.Line("global::System.Span<float> parameters = _parameters;");
             bool first = true;
@@ -122,12 +128,12 @@ internal static class Emitter
             if (l.IsDense)
             {
                 w.Line($"/// <summary>{l.Name}: dense {l.Inputs} → {l.Outputs}; weights at [{l.Offset}, {l.BiasOffset}), biases at [{l.BiasOffset}, {l.Offset + l.ParameterCount}) of <see cref=\"Parameters\"/>.</summary>");
-                w.Line($"{modifiers} global::NetDsl.Layer {l.Name} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)});");
+                w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)});");
             }
             else
             {
                 w.Line($"/// <summary>{l.Name}: dropout over {l.Outputs} units; it has no parameters.</summary>");
-                w.Line($"{modifiers} global::NetDsl.Layer {l.Name} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)}, hasParameters: false);");
+                w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)}, hasParameters: false);");
             }
             w.Line();
         }
@@ -176,12 +182,15 @@ internal static class Emitter
 
     private static void WritePredictBody(IndentedWriter w, NetworkShape shape, System.Collections.Generic.List<LayerShape> hidden, bool rent)
     {
+        // hiddenOutput for layer Hidden; the layer's own name when two names differ only in their first letter's case.
+        string Local(LayerShape l) =>
+            (hidden.Count(h => Camel(h.Name) == Camel(l.Name)) > 1 ? l.Name : Camel(l.Name)) + "Output";
         int offset = 0;
         foreach (var l in hidden)
         {
             w.Line(rent
-                ? $"{Span} {Camel(l.Name)}Output = rented.AsSpan({Int(offset)}, {Int(l.Outputs)});"
-                : $"{Span} {Camel(l.Name)}Output = stackalloc float[{Int(l.Outputs)}];");
+                ? $"{Span} {Local(l)} = new {Span}(rented, {Int(offset)}, {Int(l.Outputs)});"
+                : $"{Span} {Local(l)} = stackalloc float[{Int(l.Outputs)}];");
             offset += l.Outputs;
         }
         string current = "input";
@@ -192,7 +201,7 @@ internal static class Emitter
                 w.Line($"// {l.Name}: dropout is the identity in inference");
                 continue;
             }
-            string target = l.IsOutput ? "output" : Camel(l.Name) + "Output";
+            string target = l.IsOutput ? "output" : Local(l);
             w.Line($"{l.Name.Forward()}(parameters, {current}, {target}, 1);");
             current = target;
         }
@@ -216,7 +225,9 @@ internal static class Emitter
     {
         string lossDoc = shape.Network.Loss == LossKind.CategoricalCrossEntropy
             ? "summed over classes and averaged over the batch" : "averaged over every output of every example";
-        w.Line($"/// <summary>The mean {Describe(shape.Network.Loss)} ({lossDoc}) on a batch, and its gradient in the layout of <see cref=\"Parameters\"/>.</summary>");
+        // "The mean squared error", not "The mean mean squared error".
+        string meanLoss = shape.Network.Loss == LossKind.MeanSquaredError ? Describe(shape.Network.Loss) : "mean " + Describe(shape.Network.Loss);
+        w.Line($"/// <summary>The {meanLoss} ({lossDoc}) on a batch, and its gradient in the layout of <see cref=\"Parameters\"/>.</summary>");
         w.Line("/// <param name=\"inputs\">Row-major [batch × InputSize].</param>");
         w.Line("/// <param name=\"targets\">Row-major [batch × OutputSize]" + (shape.Network.Loss == LossKind.CategoricalCrossEntropy ? ", one-hot." : ".") + "</param>");
         w.Line("/// <param name=\"gradient\">Receives dL/dθ: <see cref=\"ParameterCount\"/> values.</param>");
@@ -274,7 +285,7 @@ internal static class Emitter
                 LossKind.CategoricalCrossEntropy => "// Loss: L = scale·Σ −y·log softmax(z), and δ = scale·(softmax(z) − y)",
                 _ => "// Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)",
             });
-            string outputs = $"ws.{output.Name}Output.AsSpan(0, rows * OutputSize)";
+            string outputs = $"new {ReadOnlySpan}(ws.{output.Name}Output, 0, rows * OutputSize)";
             w.Line(shape.Network.Loss == LossKind.CategoricalCrossEntropy
                 ? $"float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits({outputs}, targets, OutputSize, scale, ws.{output.Name}Delta);"
                 : shape.Network.Loss == LossKind.BinaryCrossEntropy
@@ -311,7 +322,7 @@ internal static class Emitter
                 w.Line($"{l.Name.Forward()}(parameters, {current}, ws.{l.Name}Output, rows);");
                 current = $"ws.{l.Name}Output";
             }
-            w.Line($"return ws.{output.Name}Output.AsSpan(0, rows * OutputSize);");
+            w.Line($"return new {ReadOnlySpan}(ws.{output.Name}Output, 0, rows * OutputSize);");
         }
     }
 

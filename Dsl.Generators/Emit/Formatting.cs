@@ -15,6 +15,10 @@ internal static class Formatting
 
     public static string Camel(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
 
+    /// <summary>A member or type name as C# source: <c>@int</c> for a name that is a keyword.</summary>
+    public static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;
+
     public static string Describe(ActivationKind activation) => activation switch
     {
         ActivationKind.Identity => "identity",

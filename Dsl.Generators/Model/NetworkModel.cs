@@ -9,9 +9,13 @@ internal sealed record NetworkModel(
     LossKind Loss,
     EquatableArray<LayerModel> Layers)
 {
-    /// <summary>Namespace-qualified name, also the generated file's hint name.</summary>
+    /// <summary>
+    /// Namespace-qualified name with nested types joined by '+', as reflection writes it
+    /// (<c>N.Outer+Net</c>, never the same as a type <c>Net</c> in namespace <c>N.Outer</c>); the
+    /// generated file's hint name.
+    /// </summary>
     public string FullName => (Namespace is null ? "" : Namespace + ".")
-        + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + "."))
+        + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + "+"))
         + TypeName;
 }
 

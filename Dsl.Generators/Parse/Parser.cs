@@ -22,10 +22,15 @@ internal static class Parser
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration
+            || declaration.Identifier.IsMissing // 'partial class' still being typed: no name to generate for
+            || declaration.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Any(n => n.Name.ContainsDiagnostics))
             return Nothing;
         var attribute = context.Attributes.FirstOrDefault();
         if (attribute is null || IsIncomplete(attribute)) return Nothing;
+        // [Network] on two partial declarations: the compiler reports CS0579, and generating once per
+        // declaration would add the same hint name twice.
+        if (type.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute) > 1) return Nothing;
 
         var diagnostics = new List<DiagnosticInfo>();
         var typeLocation = LocationInfo.From(declaration.Identifier.GetLocation());
@@ -46,10 +51,10 @@ internal static class Parser
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             var outerSyntax = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
-            if (outerSyntax is null) return Nothing;
+            if (outerSyntax is null || outerSyntax.Identifier.IsMissing) return Nothing;
             if (!outerSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
                 diagnostics.Add(Report(DiagnosticDescriptors.NotPartial, LocationInfo.From(outerSyntax.Identifier.GetLocation()), outer.Name, name));
-            containing.Insert(0, new ContainingTypeModel(Keyword(outerSyntax), outer.Name + TypeParameters(outer)));
+            containing.Insert(0, new ContainingTypeModel(Keyword(outerSyntax), Emit.Formatting.Identifier(outer.Name) + TypeParameters(outer)));
         }
 
         // [Network(Inputs = n, Loss = …)]
@@ -71,12 +76,20 @@ internal static class Parser
 
         // The layers, in declaration order.
         var layerMembers = new List<(IPropertySymbol Property, PropertyDeclarationSyntax Syntax, AttributeData Attribute)>();
+        bool rejectedLayers = false;
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
             var layerAttributes = member.GetAttributes().Where(a => IsLayerAttribute(a.AttributeClass)).ToList();
             if (layerAttributes.Count == 0) continue;
             if (member is not IPropertySymbol property) continue; // the compiler rejects the attribute elsewhere (CS0592)
+            if (property.IsIndexer)
+            {
+                // Reported at 'this', by its metadata name, so the advice names a property to declare instead.
+                diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, LocationInfo.From(property.Locations.FirstOrDefault()), property.MetadataName, "is an indexer"));
+                rejectedLayers = true;
+                continue;
+            }
             var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
             if (syntax is null || syntax.ContainsDiagnostics || layerAttributes.Any(IsIncomplete) || property.Type.TypeKind == TypeKind.Error)
                 return Nothing;
@@ -85,6 +98,7 @@ internal static class Parser
             if (problem is not null)
             {
                 diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, location, property.Name, problem));
+                rejectedLayers = true;
                 continue;
             }
             layerMembers.Add((property, syntax, layerAttributes[0]));
@@ -104,7 +118,10 @@ internal static class Parser
             layers.Add(ParseLayer(property, syntax, layerAttribute, location, diagnostics));
         }
 
-        CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
+        // With a layer member rejected, the layer list is not the network the user meant: checking
+        // it would report a missing output layer, or the wrong layer as the output.
+        if (!rejectedLayers)
+            CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
         CheckClashes(type, name, layers, diagnostics, cancellationToken);
 
         var network = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error)
@@ -178,8 +195,11 @@ internal static class Parser
         if (parameters > int.MaxValue)
             diagnostics.Add(Report(DiagnosticDescriptors.ParameterCountOverflow, networkLocation, network, parameters.ToString(CultureInfo.InvariantCulture)));
 
+        // An undefined activation is already reported (NDSL006); it fits no loss.
+        if (!Enum.IsDefined(typeof(ActivationKind), last.Activation)) return;
         string Describe(LayerModel l) => l.Activation == ActivationKind.Softmax && l.Units == 1
-            ? "a softmax output with 1 unit" : "a " + l.Activation + " output";
+            ? "a Softmax output with 1 unit"
+            : (l.Activation == ActivationKind.Identity ? "an " : "a ") + l.Activation + " output";
         if (loss == LossKind.BinaryCrossEntropy && last.Activation != ActivationKind.Sigmoid)
             diagnostics.Add(Report(DiagnosticDescriptors.OutputDoesNotFitLoss, lastLocation,
                 "Binary cross-entropy", "a Sigmoid output", last.Name, Describe(last)));
@@ -212,7 +232,6 @@ internal static class Parser
         if (property.IsStatic) return "is static";
         if (property.Type.ToDisplayString() != KnownNames.Layer) return $"has type '{property.Type.ToDisplayString()}'";
         if (property.RefKind != RefKind.None) return "returns by reference";
-        if (property.IsIndexer) return "is an indexer";
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "is not partial";
         if (property.PartialImplementationPart is not null || property.IsPartialDefinition == false) return "already has an implementation";
         if (property.SetMethod is not null || property.GetMethod is null) return "must have a getter only";
@@ -249,7 +268,7 @@ internal static class Parser
     };
 
     private static string TypeParameters(INamedTypeSymbol type) =>
-        type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => t.Name)) + ">";
+        type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(t => Emit.Formatting.Identifier(t.Name))) + ">";
 
     private static DiagnosticInfo Report(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         new(descriptor.Id, location, arguments.ToEquatableArray());

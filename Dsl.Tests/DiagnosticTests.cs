@@ -1,0 +1,389 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using NetDsl.Generators.Diagnostics;
+using NetDsl.Tests.Infrastructure;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>
+/// One test per NDSL id: each declaration below has exactly one problem, marked <c>[|like this|]</c>
+/// where the diagnostic must point (the offending member's identifier, or the class identifier for
+/// network-level problems). Every test also checks that the generator did not throw, that an
+/// error leaves no generated source, and that no compiler diagnostic lands in generated code.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    // ---- NDSL001: not partial --------------------------------------------------------------
+
+    [Fact]
+    public void NDSL001_NetworkClassNotPartial() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public class [|Net|]
+        {
+            [Dense(1)] public partial Layer Output { get; }
+        }
+        """, "NDSL001", "'Net' must be declared partial so NetDsl can generate network 'Net'");
+
+    [Fact]
+    public void NDSL001_ContainingTypeNotPartial() => AssertDiagnostic("""
+        using NetDsl;
+
+        public static class [|Models|]
+        {
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+                [Dense(1)] public partial Layer Output { get; }
+            }
+        }
+        """, "NDSL001", "'Models' must be declared partial so NetDsl can generate network 'Net'");
+
+    // ---- NDSL002: no dense layer -----------------------------------------------------------
+
+    [Fact]
+    public void NDSL002_NoLayers() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class [|Net|]
+        {
+            public int NotALayer { get; }
+        }
+        """, "NDSL002", "Network 'Net' declares no [Dense] layer; add at least one, e.g. [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }");
+
+    [Fact]
+    public void NDSL002_OnlyDropoutLayers() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class [|Net|]
+        {
+            [Dropout(0.5f)] public partial Layer First { get; }
+            [Dropout(0.5f)] public partial Layer Second { get; }
+        }
+        """, "NDSL002", "Network 'Net' declares no [Dense] layer; add at least one, e.g. [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }");
+
+    // ---- NDSL003: inputs not positive ------------------------------------------------------
+
+    [Theory]
+    [InlineData("[Network]", "0")]
+    [InlineData("[Network(Loss = Loss.MeanSquaredError)]", "0")]
+    [InlineData("[Network(Inputs = 0)]", "0")]
+    [InlineData("[Network(Inputs = -3)]", "-3")]
+    public void NDSL003_InputsMissingZeroOrNegative(string attribute, string shown) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        {{attribute}}
+        public partial class [|Net|]
+        {
+            [Dense(1)] public partial Layer Output { get; }
+        }
+        """, "NDSL003", $"Network 'Net' has Inputs = {shown}; set [Network(Inputs = n)] to the number of input features, at least 1");
+
+    // ---- NDSL004: units not positive -------------------------------------------------------
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public void NDSL004_UnitsZeroOrNegative(string units) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            [Dense({{units}})] public partial Layer [|Output|] { get; }
+        }
+        """, "NDSL004", $"Layer 'Output' has {units} units; a dense layer needs at least 1 unit");
+
+    // ---- NDSL005: layer member of the wrong shape ------------------------------------------
+
+    [Theory]
+    [InlineData("[Dense(1)] public Layer [|Output|] { get; }", "Output", "is not partial")]
+    [InlineData("[Dense(1)] public static partial Layer [|Output|] { get; }", "Output", "is static")]
+    [InlineData("[Dense(1)] public partial int [|Output|] { get; }", "Output", "has type 'int'")]
+    [InlineData("[Dense(1)] public partial Layer? [|Output|] { get; }", "Output", "has type 'NetDsl.Layer?'")]
+    [InlineData("[Dense(1)] public partial Layer [|Output|] { get; set; }", "Output", "must have a getter only")]
+    [InlineData("[Dense(1)] public partial Layer [|Output|] { get; init; }", "Output", "must have a getter only")]
+    [InlineData("[Dense(1)] public virtual partial Layer [|Output|] { get; }", "Output", "has modifiers a layer cannot have (public virtual partial)")]
+    [InlineData("[Dense(1)] [Dropout(0.5f)] public partial Layer [|Output|] { get; }", "Output", "has both [Dense] and [Dropout]; a member is one layer")]
+    [InlineData("[Dense(1)] public partial Layer [|Output|] { get; }\n    public partial Layer Output => default;", "Output", "already has an implementation")]
+    [InlineData("[Dense(1)] public partial Layer [|this|][int i] { get; }", "Item", "is an indexer")]
+    public void NDSL005_LayerMemberOfTheWrongShape(string member, string name, string problem) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            {{member}}
+        }
+        """, "NDSL005", $"Layer '{name}' {problem}; declare it as 'public partial Layer {name} {{ get; }}'");
+
+    // A field cannot carry [Dense] at all: the compiler says so (CS0592); the generator adds
+    // nothing of its own and still generates the network's real layers.
+    [Fact]
+    public void NDSL005_NotReportedForAFieldTheCompilerRejects()
+    {
+        var run = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+                [Dense(1)] public partial Layer Output { get; }
+                [Dense(3)] public Layer Field;
+            }
+            """).AssertGeneratorDidNotThrow();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal("Net.g.cs", Assert.Single(run.GeneratedSources).HintName);
+        Assert.Empty(run.DiagnosticsInGeneratedCode);
+        Assert.Equal(["CS0592"], run.CompilerDiagnostics.Select(d => d.Id));
+    }
+
+    // ---- NDSL006: undefined enum value -----------------------------------------------------
+
+    [Fact]
+    public void NDSL006_UndefinedActivation() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            [Dense(1, (Activation)42)] public partial Layer [|Output|] { get; }
+        }
+        """, "NDSL006", "'42' on 'Output' is not a defined Activation value; use one of: Identity, Sigmoid, Tanh, ReLU, Softmax");
+
+    // Not also "binary cross-entropy needs a sigmoid output, but 'Output' has a 42 output".
+    [Fact]
+    public void NDSL006_UndefinedActivationOnTheOutputIsReportedOnce() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+        public partial class Net
+        {
+            [Dense(1, (Activation)42)] public partial Layer [|Output|] { get; }
+        }
+        """, "NDSL006", "'42' on 'Output' is not a defined Activation value; use one of: Identity, Sigmoid, Tanh, ReLU, Softmax");
+
+    [Fact]
+    public void NDSL006_UndefinedLoss() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2, Loss = (Loss)7)]
+        public partial class [|Net|]
+        {
+            [Dense(1)] public partial Layer Output { get; }
+        }
+        """, "NDSL006", "'7' on 'Net' is not a defined Loss value; use one of: MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy");
+
+    [Fact]
+    public void NDSL006_UndefinedInitializer() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            [Dense(1, Init = (Initializer)9)] public partial Layer [|Output|] { get; }
+        }
+        """, "NDSL006", "'9' on 'Output' is not a defined Initializer value; use one of: GlorotUniform, HeUniform, GlorotNormal, HeNormal, Zeros");
+
+    // ---- NDSL007: parameter count overflow -------------------------------------------------
+
+    [Fact]
+    public void NDSL007_ParameterCountOverflow() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 100000)]
+        public partial class [|Net|]
+        {
+            [Dense(100000)] public partial Layer Output { get; }
+        }
+        """, "NDSL007", "Network 'Net' would have 10000100000 parameters; at most 2147483647 fit in one buffer");
+
+    // ---- NDSL008: output does not fit the loss ---------------------------------------------
+
+    [Theory]
+    [InlineData("BinaryCrossEntropy", "Dense(1)", "Binary cross-entropy needs a Sigmoid output, but output layer 'Output' has an Identity output")]
+    [InlineData("BinaryCrossEntropy", "Dense(2, Activation.Softmax)", "Binary cross-entropy needs a Sigmoid output, but output layer 'Output' has a Softmax output")]
+    [InlineData("CategoricalCrossEntropy", "Dense(10, Activation.Sigmoid)", "Categorical cross-entropy needs a Softmax output with at least 2 units, but output layer 'Output' has a Sigmoid output")]
+    [InlineData("CategoricalCrossEntropy", "Dense(1, Activation.Softmax)", "Categorical cross-entropy needs a Softmax output with at least 2 units, but output layer 'Output' has a Softmax output with 1 unit")]
+    public void NDSL008_OutputDoesNotFitTheLoss(string loss, string dense, string message) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        [Network(Inputs = 2, Loss = Loss.{{loss}})]
+        public partial class Net
+        {
+            [Dense(4, Activation.ReLU)] public partial Layer Hidden { get; }
+            [{{dense}}] public partial Layer [|Output|] { get; }
+        }
+        """, "NDSL008", message);
+
+    // ---- NDSL009: softmax with mean squared error (a warning: the code is still generated) ----
+
+    [Fact]
+    public void NDSL009_SoftmaxTrainedWithMeanSquaredError()
+    {
+        var run = AssertDiagnostic("""
+            using NetDsl;
+
+            [Network(Inputs = 2, Loss = Loss.MeanSquaredError)]
+            public partial class Net
+            {
+                [Dense(3, Activation.Softmax)] public partial Layer [|Output|] { get; }
+            }
+            """, "NDSL009", "Output layer 'Output' is a softmax trained with mean squared error; this works but learns slowly. Categorical cross-entropy is the usual loss for a softmax classifier.",
+            DiagnosticSeverity.Warning);
+        Assert.Equal("Net.g.cs", Assert.Single(run.GeneratedSources).HintName);
+        run.AssertCompilesCleanly();
+    }
+
+    // ---- NDSL010: layer outside a network --------------------------------------------------
+
+    [Theory]
+    [InlineData("Dense(1)", "Dense")]
+    [InlineData("Dropout(0.5f)", "Dropout")]
+    public void NDSL010_LayerInAClassWithoutNetwork(string attribute, string shown) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        public partial class Plain
+        {
+            [{{attribute}}] public partial Layer [|Output|] { get; }
+        }
+        """, "NDSL010", $"'Output' is marked [{shown}], but 'Plain' has no [Network] attribute; add [Network(Inputs = n)] to 'Plain'");
+
+    // ---- NDSL011: layers split across partial declarations ---------------------------------
+
+    [Fact]
+    public void NDSL011_LayersSplitAcrossPartialDeclarations() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+        public partial class Net
+        {
+            [Dense(3, Activation.Sigmoid)] public partial Layer Hidden { get; }
+        }
+
+        public partial class Net
+        {
+            [Dense(1, Activation.Sigmoid)] public partial Layer [|Output|] { get; }
+        }
+        """, "NDSL011", "Layer 'Output' of network 'Net' is in a different partial declaration from layer 'Hidden'; declare all layers in one declaration so their order is defined");
+
+    // ---- NDSL012: user member clashes with a generated one ---------------------------------
+
+    [Theory]
+    [InlineData("public float[] [|Predict|](float[] x) => x;", "'Predict' clashes with the member NetDsl generates on network 'Net' (a generated member); rename it")]
+    [InlineData("public int [|Parameters|] => 0;", "'Parameters' clashes with the member NetDsl generates on network 'Net' (a generated member); rename it")]
+    [InlineData("public void [|Fit|]() { }", "'Fit' clashes with the member NetDsl generates on network 'Net' (a generated member); rename it")]
+    [InlineData("private void [|ForwardHidden|]() { }", "'ForwardHidden' clashes with the member NetDsl generates on network 'Net' (a generated layer method); rename it")]
+    [InlineData("private sealed class [|Workspace|] { }", "'Workspace' clashes with the member NetDsl generates on network 'Net' (a generated member); rename it")]
+    [InlineData("public [|Net|](int size) { }", "'Net(int)' clashes with the member NetDsl generates on network 'Net' (the seeded constructor); rename it")]
+    public void NDSL012_UserMemberClashesWithAGeneratedOne(string member, string message) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            [Dense(3)] public partial Layer Hidden { get; }
+            [Dense(1)] public partial Layer Output { get; }
+            {{member}}
+        }
+        """, "NDSL012", message);
+
+    // ---- NDSL013: unsupported network type -------------------------------------------------
+
+    [Theory]
+    [InlineData("public partial class [|Net|]<T>", "generic")]
+    [InlineData("public static partial class [|Net|]", "static")]
+    [InlineData("public partial record [|Net|]", "a record")]
+    [InlineData("public partial record struct [|Net|]", "a record")]
+    [InlineData("public partial struct [|Net|]", "a struct")]
+    [InlineData("file partial class [|Net|]", "file-local")]
+    public void NDSL013_UnsupportedNetworkType(string declaration, string what) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        {{declaration}}
+        {
+            [Dense(1)] public partial Layer Output { get; }
+        }
+        """, "NDSL013", $"Network 'Net' is {what}; a network must be a non-generic, non-static partial class");
+
+    // ---- NDSL014: dropout rate out of range ------------------------------------------------
+
+    [Theory]
+    [InlineData("-0.1f", "-0.1")]
+    [InlineData("1.0f", "1")]
+    [InlineData("1.5f", "1.5")]
+    [InlineData("float.NaN", "NaN")]
+    public void NDSL014_DropoutRateOutOfRange(string rate, string shown) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            [Dense(4)] public partial Layer Hidden { get; }
+            [Dropout({{rate}})] public partial Layer [|Drop|] { get; }
+            [Dense(1)] public partial Layer Output { get; }
+        }
+        """, "NDSL014", $"Dropout layer 'Drop' has rate {shown}; the rate must be in [0, 1)");
+
+    // ---- NDSL015: dropout as the last layer ------------------------------------------------
+
+    [Fact]
+    public void NDSL015_DropoutAsLastLayer() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            [Dense(4)] public partial Layer Hidden { get; }
+            [Dropout(0.2f)] public partial Layer [|Drop|] { get; }
+        }
+        """, "NDSL015", "Dropout layer 'Drop' is the last layer; put it between dense layers so a dense layer produces the output");
+
+    // ---- the catalogue ---------------------------------------------------------------------
+
+    [Fact]
+    public void EveryDiagnosticIdHasATestAndIdsAreInOrder()
+    {
+        var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToList();
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => $"NDSL{i:000}"), ids);
+        var tested = typeof(DiagnosticTests).GetMethods()
+            .Where(m => m.GetCustomAttribute<FactAttribute>() is not null)
+            .Select(m => m.Name.Split('_')[0])
+            .ToHashSet();
+        Assert.Equal(ids, ids.Where(tested.Contains)); // an id missing here has no test
+    }
+
+    /// <summary>
+    /// Runs the generator on <paramref name="markedSource"/> and asserts it reports exactly one
+    /// diagnostic: <paramref name="id"/>, with <paramref name="severity"/>, at the marked span, with
+    /// <paramref name="message"/>. On an error, nothing may be generated.
+    /// </summary>
+    private static GeneratorRun AssertDiagnostic(string markedSource, string id, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        var markup = Markup.Parse(markedSource);
+        var run = GeneratorHarness.Run(markup.Source).AssertGeneratorDidNotThrow();
+
+        var start = markup.LineSpan.Start;
+        var end = markup.LineSpan.End;
+        string expected = $"{id} {severity} {GeneratorHarness.MainFile}({start.Line + 1}:{start.Character + 1}-{end.Line + 1}:{end.Character + 1}): {message}";
+        Assert.Equal([expected], run.GeneratorDiagnostics.Select(SnapshotAssert.Describe));
+
+        var diagnostic = run.GeneratorDiagnostics[0];
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(message, diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal(markup.Span, diagnostic.Location.SourceSpan);
+        Assert.Equal(markup.LineSpan, diagnostic.Location.GetLineSpan().Span);
+
+        if (severity == DiagnosticSeverity.Error)
+            Assert.Empty(run.GeneratedSources);
+        Assert.Empty(run.DiagnosticsInGeneratedCode);
+        return run;
+    }
+}

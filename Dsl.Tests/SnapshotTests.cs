@@ -1,0 +1,229 @@
+using System.Runtime.CompilerServices;
+using NetDsl.Generators.Emit;
+using NetDsl.Tests.Infrastructure;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>
+/// The generated code of representative networks, compared with the reviewed snapshots in
+/// Snapshots/ (see <see cref="SnapshotAssert"/>; accept changes with NETDSL_ACCEPT=1). Each network
+/// must also compile, with its generated code, free of errors and warnings. Dense layers with at
+/// most 64 weights are unrolled; larger ones call the runtime's kernels.
+/// </summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void LecturePerceptron() => Verify("""
+        using NetDsl;
+
+        namespace Lecture;
+
+        /// <summary>The lecture's perceptron: ŷ = σ(θ₀ + θ·x).</summary>
+        [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+        public partial class Perceptron
+        {
+            [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
+        }
+        """);
+
+    [Fact]
+    public void PassFail() => Verify("""
+        using NetDsl;
+
+        namespace Lecture;
+
+        [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+        public partial class PassFail
+        {
+            [Dense(3, Activation.Sigmoid)] public partial Layer Hidden { get; }
+            [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
+        }
+        """);
+
+    // 9·8 = 72 weights: kernels; 8·8 = 64: unrolled, exactly at the limit; 8·1: unrolled.
+    [Fact]
+    public void DeepRegression() => Verify("""
+        using NetDsl;
+
+        namespace Regression;
+
+        [Network(Inputs = 9, Loss = Loss.MeanSquaredError)]
+        public partial class DeepRegression
+        {
+            [Dense(8, Activation.Tanh)] public partial Layer First { get; }
+            [Dense(8, Activation.ReLU)] public partial Layer Second { get; }
+            [Dense(1, Activation.Identity)] public partial Layer Output { get; }
+        }
+        """);
+
+    [Fact]
+    public void SoftmaxClassifier() => Verify("""
+        using NetDsl;
+
+        namespace Fashion;
+
+        [Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
+        public partial class Classifier
+        {
+            [Dense(128, Activation.ReLU, Init = Initializer.HeUniform)] public partial Layer Hidden { get; }
+            [Dropout(0.2f)] public partial Layer Drop { get; }
+            [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
+        }
+        """);
+
+    // Unrolled fused softmax, and dropout on the inputs: nothing below it needs a gradient.
+    [Fact]
+    public void SmallClassifierWithInputDropout() => Verify("""
+        using NetDsl;
+
+        namespace Iris;
+
+        [Network(Inputs = 4, Loss = Loss.CategoricalCrossEntropy)]
+        public partial class Iris
+        {
+            [Dropout(0.1f)] public partial Layer InputDrop { get; }
+            [Dense(3, Activation.Softmax, Init = Initializer.Zeros)] public partial Layer Output { get; }
+        }
+        """);
+
+    // Kernel sigmoid and softmax that are not fused into a loss, and a hidden layer too wide for
+    // Predict's stack scratch (more than 16384 floats), which is rented instead.
+    [Fact]
+    public void WideNetworkWithUnfusedKernels() => Verify("""
+        using NetDsl;
+
+        namespace Wide;
+
+        [Network(Inputs = 16, Loss = Loss.MeanSquaredError)]
+        public partial class Wide
+        {
+            [Dense(20000, Activation.Sigmoid, Init = Initializer.GlorotNormal)] public partial Layer Hidden { get; }
+            [Dense(4, Activation.Tanh, Init = Initializer.HeNormal)] public partial Layer Output { get; }
+        }
+        """);
+
+    [Fact]
+    public void GlobalNamespace() => Verify("""
+        using NetDsl;
+
+        [Network(Inputs = 3)]
+        public partial class GlobalNet
+        {
+            [Dense(2, Activation.ReLU)] public partial Layer Hidden { get; }
+            [Dense(1)] public partial Layer Output { get; }
+        }
+        """);
+
+    [Fact]
+    public void NestedInPartialClass() => Verify("""
+        using NetDsl;
+
+        namespace Outer.Space;
+
+        public static partial class Models
+        {
+            internal partial class Inner
+            {
+                [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+                public partial class Xor
+                {
+                    [Dense(2, Activation.Tanh)] public partial Layer Hidden { get; }
+                    [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
+                }
+            }
+        }
+        """);
+
+    // A hint name cannot hold '<': the file is Generic.Outer{T}+Net.g.cs.
+    [Fact]
+    public void NestedInGenericClass() => Verify("""
+        using NetDsl;
+
+        namespace Generic;
+
+        public partial class Outer<T> where T : struct
+        {
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+                [Dense(1)] public partial Layer Output { get; }
+            }
+        }
+        """);
+
+    // '@int' must stay escaped; 'output' and 'Output' must not share a local in Predict.
+    [Fact]
+    public void LayerNamesThatAreKeywordsOrDifferOnlyInCase() => Verify("""
+        using NetDsl;
+
+        namespace Names;
+
+        [Network(Inputs = 2)]
+        public partial class @class
+        {
+            [Dense(2)] public partial Layer @int { get; }
+            [Dense(2)] public partial Layer output { get; }
+            [Dense(2)] public partial Layer Output { get; }
+            [Dense(1)] public partial Layer Final { get; }
+        }
+        """);
+
+    [Fact]
+    public void InternalLayers() => Verify("""
+        using NetDsl;
+
+        namespace Hidden;
+
+        [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+        internal sealed partial class Secretive
+        {
+            [Dense(3, Activation.ReLU)] internal partial Layer Hidden { get; }
+            [Dense(1, Activation.Sigmoid)] private partial Layer Output { get; }
+        }
+        """);
+
+    // The generator's one warning (NDSL009) goes to a .verified.txt beside the code.
+    [Fact]
+    public void SoftmaxTrainedWithMeanSquaredError() => Verify("""
+        using NetDsl;
+
+        namespace Warned;
+
+        [Network(Inputs = 2)]
+        public partial class SoftRegression
+        {
+            [Dense(3, Activation.Softmax)] public partial Layer Output { get; }
+        }
+        """);
+
+    [Fact]
+    public void GeneratedCodeAttributeCarriesTheGeneratorVersion()
+    {
+        var run = GeneratorHarness.Run(PassFailSource).AssertCompilesCleanly();
+        string version = typeof(NetDsl.Generators.NetworkGenerator).Assembly.GetName().Version!.ToString(3);
+        Assert.Contains($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetDsl\", \"{version}\")]", run.Source("PassFail.g.cs"));
+    }
+
+    private const string PassFailSource = """
+        using NetDsl;
+
+        [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+        public partial class PassFail
+        {
+            [Dense(3, Activation.Sigmoid)] public partial Layer Hidden { get; }
+            [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
+        }
+        """;
+
+    private static void Verify(string source, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
+    {
+        var run = GeneratorHarness.Run(source).AssertCompilesCleanly();
+        Assert.NotEmpty(run.GeneratedSources);
+        SnapshotAssert.Verify(run, ScrubVersion, testFile: testFile, testMethod: testMethod);
+    }
+
+    // The snapshots show {version}, so a version bump does not rewrite them all.
+    private static string ScrubVersion(string text) =>
+        text.Replace($"GeneratedCode(\"NetDsl\", \"{Emitter.Version}\")", "GeneratedCode(\"NetDsl\", \"{version}\")", StringComparison.Ordinal);
+}
