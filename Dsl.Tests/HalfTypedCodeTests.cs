@@ -38,7 +38,7 @@ public sealed class HalfTypedCodeTests
         { "dense attribute with an unknown activation", "[Dense(3, Activation.Sigmoid)]", "[Dense(3, Activation.Sigmod)]" },
         { "dense attribute with an open argument list", "[Dense(3, Activation.Sigmoid)]", "[Dense(]" },
         { "misspelt attribute", "[Dense(3, Activation.Sigmoid)]", "[Dens(3, Activation.Sigmoid)]" },
-        { "dropout rate written as a double", "[Dropout(0.25f)]", "[Dropout(0.25)]" },
+        { "dropout rate written as a string", "[Dropout(0.25f)]", "[Dropout(\"0.25\")]" },
         { "property missing its type", "public partial Layer Hidden", "public partial Hidden" },
         { "property with a misspelt type", "public partial Layer Hidden", "public partial Layr Hidden" },
         { "property missing its name", "public partial Layer Hidden", "public partial Layer" },

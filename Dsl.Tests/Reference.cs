@@ -47,7 +47,7 @@ internal sealed class NetSpec
         {
             LayerSpec layer = p.GetCustomAttribute<DenseAttribute>() is { } dense
                 ? new LayerSpec(p.Name, layers.Count, true, width, dense.Units, dense.Activation, 0f, offset)
-                : new LayerSpec(p.Name, layers.Count, false, width, width, Activation.Identity, p.GetCustomAttribute<DropoutAttribute>()!.Rate, offset);
+                : new LayerSpec(p.Name, layers.Count, false, width, width, Activation.Identity, (float)p.GetCustomAttribute<DropoutAttribute>()!.Rate, offset);
             layers.Add(layer);
             offset += layer.ParameterCount;
             width = layer.Units;

@@ -28,8 +28,8 @@ public partial class FashionMlp
 public partial class FashionDeep
 {
     [Dense(512, Activation.ReLU)] public partial Layer Hidden1 { get; }
-    [Dropout(0.2f)] public partial Layer Dropout1 { get; }
+    [Dropout(0.2)] public partial Layer Dropout1 { get; }
     [Dense(512, Activation.ReLU)] public partial Layer Hidden2 { get; }
-    [Dropout(0.2f)] public partial Layer Dropout2 { get; }
+    [Dropout(0.2)] public partial Layer Dropout2 { get; }
     [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
 }

@@ -78,7 +78,7 @@ internal static class Emitter
                 : $"dropout at rate {Float(l.Layer.DropoutRate).TrimEnd('f')} over {l.Outputs} units, in training only") + "</description></item>");
         w.Line("/// </list>");
         if (shape.FusedOutput)
-            w.Line($"/// <para>The output {(n.Loss == LossKind.BinaryCrossEntropy ? "sigmoid" : "softmax")} is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y, computed stably.</para>");
+            w.Line($"/// <para>The output {(n.Loss == LossKind.BinaryCrossEntropy ? "sigmoid" : "softmax")} is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y (scaled by the mean), computed stably.</para>");
         w.Line("/// </remarks>");
     }
 
@@ -109,13 +109,15 @@ internal static class Emitter
         using (w.Block($"public {Identifier(shape.Network.TypeName)}(int seed)"))
         {
             w.Line("global::System.Span<float> parameters = _parameters;");
-            bool first = true;
+            // Each dense layer draws from its own stream, numbered among the dense layers, so adding a
+            // dropout layer leaves every layer's initial weights as they were.
+            int stream = 0;
             foreach (var l in shape.Layers.Where(l => l.IsDense))
             {
                 w.Line($"// {l.Name}: {Describe(l.Layer.Initializer)} weights [{l.Outputs} × {l.Inputs}]; biases start at zero");
-                w.Line($"{(first ? "var " : "")}random = new global::NetDsl.SeededRandom(seed, {Int(l.Index)});");
+                w.Line($"{(stream == 0 ? "var " : "")}random = new global::NetDsl.SeededRandom(seed, {Int(stream)});");
                 w.Line($"global::NetDsl.WeightInitialization.Fill(parameters.Slice({Int(l.Offset)}, {Int(l.WeightCount)}), global::NetDsl.Initializer.{l.Layer.Initializer}, {Int(l.Inputs)}, {Int(l.Outputs)}, ref random);");
-                first = false;
+                stream++;
             }
         }
     }
@@ -277,30 +279,30 @@ internal static class Emitter
             w.Line("// Forward");
             foreach (var l in shape.Layers)
                 w.Line(l.IsDense
-                    ? $"{l.Name.Forward()}(parameters, {l.InputBuffer}, ws.{l.Name}Output, rows);"
-                    : $"{l.Name.Forward()}({l.InputBuffer}, ws.{l.Name}Output, ws.{l.Name}Mask, rows, dropout);");
+                    ? $"{l.Name.Forward()}(parameters, {l.InputBuffer}, ws.{l.ActivationsField}, rows);"
+                    : $"{l.Name.Forward()}({l.InputBuffer}, ws.{l.ActivationsField}, ws.{l.MaskField}, rows, dropout);");
             w.Line(shape.Network.Loss switch
             {
                 LossKind.BinaryCrossEntropy => "// Loss: L = scale·Σ −[y·log σ(z) + (1 − y)·log(1 − σ(z))], and δ = scale·(σ(z) − y)",
                 LossKind.CategoricalCrossEntropy => "// Loss: L = scale·Σ −y·log softmax(z), and δ = scale·(softmax(z) − y)",
                 _ => "// Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)",
             });
-            string outputs = $"new {ReadOnlySpan}(ws.{output.Name}Output, 0, rows * OutputSize)";
+            string outputs = $"new {ReadOnlySpan}(ws.{output.ActivationsField}, 0, rows * OutputSize)";
             w.Line(shape.Network.Loss == LossKind.CategoricalCrossEntropy
-                ? $"float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits({outputs}, targets, OutputSize, scale, ws.{output.Name}Delta);"
+                ? $"float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits({outputs}, targets, OutputSize, scale, ws.{output.DeltasField});"
                 : shape.Network.Loss == LossKind.BinaryCrossEntropy
-                    ? $"float loss = global::NetDsl.LossFunctions.BinaryCrossEntropyWithLogits({outputs}, targets, scale, ws.{output.Name}Delta);"
-                    : $"float loss = global::NetDsl.LossFunctions.MeanSquaredError({outputs}, targets, scale, ws.{output.Name}Delta);");
+                    ? $"float loss = global::NetDsl.LossFunctions.BinaryCrossEntropyWithLogits({outputs}, targets, scale, ws.{output.DeltasField});"
+                    : $"float loss = global::NetDsl.LossFunctions.MeanSquaredError({outputs}, targets, scale, ws.{output.DeltasField});");
             w.Line("// Backward, last layer first");
             for (int i = shape.Layers.Count - 1; i >= 0; i--)
             {
                 var l = shape.Layers[i];
-                string below = i > 0 ? $"ws.{shape.Layers[i - 1].Name}Delta" : "";
+                string below = i > 0 ? $"ws.{shape.Layers[i - 1].DeltasField}" : "";
                 if (l.IsDense)
-                    w.Line($"{l.Name.Backward()}(parameters, {l.InputBuffer}, ws.{l.Name}Output, ws.{l.Name}Delta, gradient, "
+                    w.Line($"{l.Name.Backward()}(parameters, {l.InputBuffer}, ws.{l.ActivationsField}, ws.{l.DeltasField}, gradient, "
                         + (l.NeedsInputGradient ? below + ", " : "") + "rows);");
                 else if (l.NeedsInputGradient)
-                    w.Line($"{l.Name.Backward()}(ws.{l.Name}Mask, ws.{l.Name}Delta, {below}, rows);");
+                    w.Line($"{l.Name.Backward()}(ws.{l.MaskField}, ws.{l.DeltasField}, {below}, rows);");
             }
             w.Line("return loss;");
         }
@@ -319,10 +321,10 @@ internal static class Emitter
                     w.Line($"// {l.Name}: dropout is the identity in inference");
                     continue;
                 }
-                w.Line($"{l.Name.Forward()}(parameters, {current}, ws.{l.Name}Output, rows);");
-                current = $"ws.{l.Name}Output";
+                w.Line($"{l.Name.Forward()}(parameters, {current}, ws.{l.ActivationsField}, rows);");
+                current = $"ws.{l.ActivationsField}";
             }
-            w.Line($"return new {ReadOnlySpan}(ws.{output.Name}Output, 0, rows * OutputSize);");
+            w.Line($"return new {ReadOnlySpan}(ws.{output.ActivationsField}, 0, rows * OutputSize);");
         }
     }
 
@@ -331,13 +333,16 @@ internal static class Emitter
         w.Line("/// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ" + (shape.HasDropout ? ", and the dropout masks" : "") + ".</summary>");
         using (w.Block("private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)"))
         {
-            foreach (var l in shape.Layers)
+            for (int i = 0; i < shape.Layers.Count; i++)
             {
-                w.Line($"public readonly float[] {l.Name}Output = new float[maxRows * {Int(l.Outputs)}];");
-                w.Line($"public readonly float[] {l.Name}Delta = new float[maxRows * {Int(l.Outputs)}];");
-                if (!l.IsDense) w.Line($"public readonly float[] {l.Name}Mask = new float[maxRows * {Int(l.Outputs)}];");
+                var l = shape.Layers[i];
+                string size = $"new float[maxRows * {Int(l.Outputs)}];";
+                w.Line($"public readonly float[] {l.ActivationsField} = {size}" + (l.IsOutput && shape.FusedOutput ? " // the logits z" : ""));
+                // Deltas are written by the loss (output) or by the layer above when it passes dL/dx down.
+                if (l.IsOutput || shape.Layers[i + 1].NeedsInputGradient) w.Line($"public readonly float[] {l.DeltasField} = {size}");
+                if (!l.IsDense) w.Line($"public readonly float[] {l.MaskField} = {size}");
             }
-            w.Line($"public override float[] LossInputs => {shape.Output.Name}Output;");
+            w.Line($"public override float[] LossInputs => {shape.Output.ActivationsField};");
         }
     }
 }

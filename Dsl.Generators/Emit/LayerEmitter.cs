@@ -54,14 +54,15 @@ internal static class LayerEmitter
             using (w.Block("for (int i = 0; i < rows; i++)"))
             {
                 w.Line($"{ReadOnlySpan} x = inputs.Slice(i * {Int(l.Inputs)}, {Int(l.Inputs)});");
-                w.Line($"{Span} a = outputs.Slice(i * {Int(l.Outputs)}, {Int(l.Outputs)});");
+                string y = fused ? "z" : "a"; // a fused output writes logits
+                w.Line($"{Span} {y} = outputs.Slice(i * {Int(l.Outputs)}, {Int(l.Outputs)});");
                 var activation = l.Layer.Activation;
                 bool writesZ = fused || activation is ActivationKind.Identity or ActivationKind.Softmax;
                 w.Line(fused ? "// z = W·x + b, the logits" : writesZ && activation == ActivationKind.Identity ? "// a = z = W·x + b" : "// z = W·x + b");
                 for (int u = 0; u < l.Outputs; u++)
                 {
                     string sum = string.Join(" + ", Enumerable.Range(0, l.Inputs).Select(k => $"W[{Int(u * l.Inputs + k)}] * x[{Int(k)}]")) + $" + b[{Int(u)}]";
-                    w.Line(writesZ ? $"a[{Int(u)}] = {sum};" : $"float z{Int(u)} = {sum};");
+                    w.Line(writesZ ? $"{y}[{Int(u)}] = {sum};" : $"float z{Int(u)} = {sum};");
                 }
                 if (fused || activation == ActivationKind.Identity) return;
                 w.Line($"// {Formula(activation)}");
@@ -151,10 +152,11 @@ internal static class LayerEmitter
         WriteForwardSignature(w, l, fused);
         using (w.Block($"private static void {l.Name.Forward()}({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs, int rows)"))
         {
-            w.Line($"{Span} a = outputs.Slice(0, rows * {Int(l.Outputs)});");
+            string y = fused ? "z" : "a"; // a fused output writes logits
+            w.Line($"{Span} {y} = outputs.Slice(0, rows * {Int(l.Outputs)});");
             w.Line($"// z = x·Wᵀ + b, all rows at once: [rows × {l.Inputs}]·[{l.Inputs} × {l.Outputs}] + b" + (fused ? ", the logits" : ""));
             w.Line($"global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * {Int(l.Inputs)}), parameters.Slice({Int(l.Offset)}, {Int(l.WeightCount)}), "
-                + $"parameters.Slice({Int(l.BiasOffset)}, {Int(l.Outputs)}), a, rows, {Int(l.Outputs)}, {Int(l.Inputs)});");
+                + $"parameters.Slice({Int(l.BiasOffset)}, {Int(l.Outputs)}), {y}, rows, {Int(l.Outputs)}, {Int(l.Inputs)});");
             var activation = l.Layer.Activation;
             if (fused || activation == ActivationKind.Identity) return;
             w.Line($"// {Formula(activation)}");
@@ -171,12 +173,13 @@ internal static class LayerEmitter
         using (w.Block(BackwardSignature(l)))
         {
             w.Line($"{Span} d = deltas.Slice(0, rows * {Int(l.Outputs)});");
-            w.Line(fused ? "// δ = dL/dz, given by the loss" : $"// {DerivativeFormula(activation)}");
+            if (!fused && activation != ActivationKind.Identity) w.Line($"// {DerivativeFormula(activation)}");
             if (activation == ActivationKind.Softmax)
                 w.Line($"global::NetDsl.Activations.SoftmaxBackward(outputs.Slice(0, rows * {Int(l.Outputs)}), d, {Int(l.Outputs)});");
             else if (activation != ActivationKind.Identity)
                 w.Line($"global::NetDsl.Activations.{activation}Backward(outputs.Slice(0, rows * {Int(l.Outputs)}), d);");
-            w.Line($"// dW = δᵀ·x: [{l.Outputs} × rows]·[rows × {l.Inputs}]");
+            w.Line((fused ? "// δ = dL/dz came from the loss. " : activation == ActivationKind.Identity ? "// δ = dL/da (identity). " : "// ")
+                + $"dW = δᵀ·x: [{l.Outputs} × rows]·[rows × {l.Inputs}]");
             w.Line($"global::NetDsl.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * {Int(l.Inputs)}), gradient.Slice({Int(l.Offset)}, {Int(l.WeightCount)}), {Int(l.Outputs)}, {Int(l.Inputs)}, rows);");
             w.Line("// db = Σ over the rows of δ");
             w.Line($"global::NetDsl.Kernels.SumRows(d, gradient.Slice({Int(l.BiasOffset)}, {Int(l.Outputs)}), rows, {Int(l.Outputs)});");

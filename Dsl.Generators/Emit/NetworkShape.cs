@@ -13,6 +13,15 @@ internal sealed record LayerShape(LayerModel Layer, int Index, int Inputs, int O
     public int ParameterCount => IsDense ? WeightCount + Outputs : 0;
     public int BiasOffset => Offset + WeightCount;
 
+    /// <summary>The workspace field with this layer's outputs (logits, for an output fused into the loss).</summary>
+    public string ActivationsField => Name + "Activations";
+
+    /// <summary>The workspace field with dL/d(this layer's output), turned into δ = dL/dz in place.</summary>
+    public string DeltasField => Name + "Deltas";
+
+    /// <summary>The workspace field with a dropout layer's mask.</summary>
+    public string MaskField => Name + "Mask";
+
     /// <summary>Layers this small become straight-line arithmetic; larger ones call the SIMD kernels.</summary>
     public bool Unrolled => IsDense && Outputs * Inputs <= Emitter.UnrollLimit;
 }
@@ -36,7 +45,7 @@ internal sealed class NetworkShape
             offset += shape.ParameterCount;
             width = outputs;
             denseBefore |= shape.IsDense;
-            input = "ws." + layer.Name + "Output";
+            input = "ws." + shape.ActivationsField;
         }
         Layers = layers;
         ParameterCount = offset;

@@ -151,7 +151,8 @@ internal static class Parser
             or SyntaxKind.InternalKeyword or SyntaxKind.ProtectedKeyword or SyntaxKind.PrivateKeyword).Select(m => m.Text));
         if (attribute.AttributeClass!.ToDisplayString() == KnownNames.DropoutAttribute)
         {
-            float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is float r ? r : float.NaN;
+            // The attribute takes a double (Keras's [Dropout(0.2)]); the generated code works in float.
+            float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double r ? (float)r : float.NaN;
             if (!(rate >= 0f && rate < 1f))
                 diagnostics.Add(Report(DiagnosticDescriptors.DropoutRateOutOfRange, location, property.Name, rate.ToString("R", CultureInfo.InvariantCulture)));
             return new LayerModel(property.Name, accessibility, LayerKind.Dropout, 0, ActivationKind.Identity, InitializerKind.GlorotUniform, rate);

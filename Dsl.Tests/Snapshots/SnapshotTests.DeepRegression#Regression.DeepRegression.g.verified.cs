@@ -113,15 +113,15 @@ namespace Regression
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // Forward
-            ForwardFirst(parameters, inputs, ws.FirstOutput, rows);
-            ForwardSecond(parameters, ws.FirstOutput, ws.SecondOutput, rows);
-            ForwardOutput(parameters, ws.SecondOutput, ws.OutputOutput, rows);
+            ForwardFirst(parameters, inputs, ws.FirstActivations, rows);
+            ForwardSecond(parameters, ws.FirstActivations, ws.SecondActivations, rows);
+            ForwardOutput(parameters, ws.SecondActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize), targets, scale, ws.OutputDelta);
+            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
             // Backward, last layer first
-            BackwardOutput(parameters, ws.SecondOutput, ws.OutputOutput, ws.OutputDelta, gradient, ws.SecondDelta, rows);
-            BackwardSecond(parameters, ws.FirstOutput, ws.SecondOutput, ws.SecondDelta, gradient, ws.FirstDelta, rows);
-            BackwardFirst(parameters, inputs, ws.FirstOutput, ws.FirstDelta, gradient, rows);
+            BackwardOutput(parameters, ws.SecondActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.SecondDeltas, rows);
+            BackwardSecond(parameters, ws.FirstActivations, ws.SecondActivations, ws.SecondDeltas, gradient, ws.FirstDeltas, rows);
+            BackwardFirst(parameters, inputs, ws.FirstActivations, ws.FirstDeltas, gradient, rows);
             return loss;
         }
 
@@ -131,10 +131,10 @@ namespace Regression
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            ForwardFirst(parameters, inputs, ws.FirstOutput, rows);
-            ForwardSecond(parameters, ws.FirstOutput, ws.SecondOutput, rows);
-            ForwardOutput(parameters, ws.SecondOutput, ws.OutputOutput, rows);
-            return new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize);
+            ForwardFirst(parameters, inputs, ws.FirstActivations, rows);
+            ForwardSecond(parameters, ws.FirstActivations, ws.SecondActivations, rows);
+            ForwardOutput(parameters, ws.SecondActivations, ws.OutputActivations, rows);
+            return new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize);
         }
 
         /// <summary>First: dense 9 → 8, tanh, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -359,12 +359,13 @@ namespace Regression
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
         private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
         {
-            public readonly float[] FirstOutput = new float[maxRows * 8];
-            public readonly float[] FirstDelta = new float[maxRows * 8];
-            public readonly float[] SecondOutput = new float[maxRows * 8];
-            public readonly float[] SecondDelta = new float[maxRows * 8];
-            public readonly float[] OutputOutput = new float[maxRows * 1];
-            public readonly float[] OutputDelta = new float[maxRows * 1];
+            public readonly float[] FirstActivations = new float[maxRows * 8];
+            public readonly float[] FirstDeltas = new float[maxRows * 8];
+            public readonly float[] SecondActivations = new float[maxRows * 8];
+            public readonly float[] SecondDeltas = new float[maxRows * 8];
+            public readonly float[] OutputActivations = new float[maxRows * 1];
+            public readonly float[] OutputDeltas = new float[maxRows * 1];
+            public override float[] LossInputs => OutputActivations;
         }
     }
 }

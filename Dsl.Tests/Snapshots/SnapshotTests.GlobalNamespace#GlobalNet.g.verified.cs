@@ -102,13 +102,13 @@ partial class GlobalNet : global::NetDsl.INetworkModel
         ws.EnsureRows(rows);
         global::System.ReadOnlySpan<float> parameters = _parameters;
         // Forward
-        ForwardHidden(parameters, inputs, ws.HiddenOutput, rows);
-        ForwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, rows);
+        ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
+        ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
         // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-        float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize), targets, scale, ws.OutputDelta);
+        float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
         // Backward, last layer first
-        BackwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, ws.OutputDelta, gradient, ws.HiddenDelta, rows);
-        BackwardHidden(parameters, inputs, ws.HiddenOutput, ws.HiddenDelta, gradient, rows);
+        BackwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.HiddenDeltas, rows);
+        BackwardHidden(parameters, inputs, ws.HiddenActivations, ws.HiddenDeltas, gradient, rows);
         return loss;
     }
 
@@ -118,9 +118,9 @@ partial class GlobalNet : global::NetDsl.INetworkModel
         var ws = (Workspace)workspace;
         ws.EnsureRows(rows);
         global::System.ReadOnlySpan<float> parameters = _parameters;
-        ForwardHidden(parameters, inputs, ws.HiddenOutput, rows);
-        ForwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, rows);
-        return new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize);
+        ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
+        ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
+        return new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize);
     }
 
     /// <summary>Hidden: dense 3 → 2, ReLU, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -216,9 +216,10 @@ partial class GlobalNet : global::NetDsl.INetworkModel
     /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
     private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
     {
-        public readonly float[] HiddenOutput = new float[maxRows * 2];
-        public readonly float[] HiddenDelta = new float[maxRows * 2];
-        public readonly float[] OutputOutput = new float[maxRows * 1];
-        public readonly float[] OutputDelta = new float[maxRows * 1];
+        public readonly float[] HiddenActivations = new float[maxRows * 2];
+        public readonly float[] HiddenDeltas = new float[maxRows * 2];
+        public readonly float[] OutputActivations = new float[maxRows * 1];
+        public readonly float[] OutputDeltas = new float[maxRows * 1];
+        public override float[] LossInputs => OutputActivations;
     }
 }

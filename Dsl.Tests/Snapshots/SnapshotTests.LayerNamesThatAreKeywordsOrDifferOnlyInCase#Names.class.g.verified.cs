@@ -122,17 +122,17 @@ namespace Names
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // Forward
-            Forwardint(parameters, inputs, ws.intOutput, rows);
-            Forwardoutput(parameters, ws.intOutput, ws.outputOutput, rows);
-            ForwardOutput(parameters, ws.outputOutput, ws.OutputOutput, rows);
-            ForwardFinal(parameters, ws.OutputOutput, ws.FinalOutput, rows);
+            Forwardint(parameters, inputs, ws.intActivations, rows);
+            Forwardoutput(parameters, ws.intActivations, ws.outputActivations, rows);
+            ForwardOutput(parameters, ws.outputActivations, ws.OutputActivations, rows);
+            ForwardFinal(parameters, ws.OutputActivations, ws.FinalActivations, rows);
             // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.FinalOutput, 0, rows * OutputSize), targets, scale, ws.FinalDelta);
+            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.FinalActivations, 0, rows * OutputSize), targets, scale, ws.FinalDeltas);
             // Backward, last layer first
-            BackwardFinal(parameters, ws.OutputOutput, ws.FinalOutput, ws.FinalDelta, gradient, ws.OutputDelta, rows);
-            BackwardOutput(parameters, ws.outputOutput, ws.OutputOutput, ws.OutputDelta, gradient, ws.outputDelta, rows);
-            Backwardoutput(parameters, ws.intOutput, ws.outputOutput, ws.outputDelta, gradient, ws.intDelta, rows);
-            Backwardint(parameters, inputs, ws.intOutput, ws.intDelta, gradient, rows);
+            BackwardFinal(parameters, ws.OutputActivations, ws.FinalActivations, ws.FinalDeltas, gradient, ws.OutputDeltas, rows);
+            BackwardOutput(parameters, ws.outputActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.outputDeltas, rows);
+            Backwardoutput(parameters, ws.intActivations, ws.outputActivations, ws.outputDeltas, gradient, ws.intDeltas, rows);
+            Backwardint(parameters, inputs, ws.intActivations, ws.intDeltas, gradient, rows);
             return loss;
         }
 
@@ -142,11 +142,11 @@ namespace Names
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            Forwardint(parameters, inputs, ws.intOutput, rows);
-            Forwardoutput(parameters, ws.intOutput, ws.outputOutput, rows);
-            ForwardOutput(parameters, ws.outputOutput, ws.OutputOutput, rows);
-            ForwardFinal(parameters, ws.OutputOutput, ws.FinalOutput, rows);
-            return new global::System.ReadOnlySpan<float>(ws.FinalOutput, 0, rows * OutputSize);
+            Forwardint(parameters, inputs, ws.intActivations, rows);
+            Forwardoutput(parameters, ws.intActivations, ws.outputActivations, rows);
+            ForwardOutput(parameters, ws.outputActivations, ws.OutputActivations, rows);
+            ForwardFinal(parameters, ws.OutputActivations, ws.FinalActivations, rows);
+            return new global::System.ReadOnlySpan<float>(ws.FinalActivations, 0, rows * OutputSize);
         }
 
         /// <summary>int: dense 2 → 2, identity, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -330,14 +330,15 @@ namespace Names
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
         private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
         {
-            public readonly float[] intOutput = new float[maxRows * 2];
-            public readonly float[] intDelta = new float[maxRows * 2];
-            public readonly float[] outputOutput = new float[maxRows * 2];
-            public readonly float[] outputDelta = new float[maxRows * 2];
-            public readonly float[] OutputOutput = new float[maxRows * 2];
-            public readonly float[] OutputDelta = new float[maxRows * 2];
-            public readonly float[] FinalOutput = new float[maxRows * 1];
-            public readonly float[] FinalDelta = new float[maxRows * 1];
+            public readonly float[] intActivations = new float[maxRows * 2];
+            public readonly float[] intDeltas = new float[maxRows * 2];
+            public readonly float[] outputActivations = new float[maxRows * 2];
+            public readonly float[] outputDeltas = new float[maxRows * 2];
+            public readonly float[] OutputActivations = new float[maxRows * 2];
+            public readonly float[] OutputDeltas = new float[maxRows * 2];
+            public readonly float[] FinalActivations = new float[maxRows * 1];
+            public readonly float[] FinalDeltas = new float[maxRows * 1];
+            public override float[] LossInputs => FinalActivations;
         }
     }
 }

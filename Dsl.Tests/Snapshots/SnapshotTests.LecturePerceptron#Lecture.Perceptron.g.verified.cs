@@ -12,7 +12,7 @@ namespace Lecture
     /// <listheader><term>layer</term><description>what it computes</description></listheader>
     /// <item><term>Output</term><description>dense 2 → 1, sigmoid, Glorot uniform weights; parameters [0, 3); unrolled</description></item>
     /// </list>
-    /// <para>The output sigmoid is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y, computed stably.</para>
+    /// <para>The output sigmoid is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y (scaled by the mean), computed stably.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "{version}")]
     partial class Perceptron : global::NetDsl.INetworkModel
@@ -55,8 +55,8 @@ namespace Lecture
             global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             ForwardOutput(parameters, input, output, 1);
-            // ŷ = σ(z): the activation the loss fuses in training
-            global::NetDsl.Activations.Sigmoid(output, output);
+            // ŷ = σ(z) = 1 / (1 + e^−z): the activation the loss fuses in training
+            output[0] = 1f / (1f + global::System.MathF.Exp(-output[0]));
         }
 
         /// <summary>Runs the network on one example and returns its outputs in a new array.</summary>
@@ -98,11 +98,11 @@ namespace Lecture
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // Forward
-            ForwardOutput(parameters, inputs, ws.OutputOutput, rows);
+            ForwardOutput(parameters, inputs, ws.OutputActivations, rows);
             // Loss: L = scale·Σ −[y·log σ(z) + (1 − y)·log(1 − σ(z))], and δ = scale·(σ(z) − y)
-            float loss = global::NetDsl.LossFunctions.BinaryCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize), targets, scale, ws.OutputDelta);
+            float loss = global::NetDsl.LossFunctions.BinaryCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
             // Backward, last layer first
-            BackwardOutput(parameters, inputs, ws.OutputOutput, ws.OutputDelta, gradient, rows);
+            BackwardOutput(parameters, inputs, ws.OutputActivations, ws.OutputDeltas, gradient, rows);
             return loss;
         }
 
@@ -112,8 +112,8 @@ namespace Lecture
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            ForwardOutput(parameters, inputs, ws.OutputOutput, rows);
-            return new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize);
+            ForwardOutput(parameters, inputs, ws.OutputActivations, rows);
+            return new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize);
         }
 
         /// <summary>Output: dense 2 → 1, sigmoid (fused into the loss), forward, for each of <paramref name="rows"/> examples.</summary>
@@ -125,9 +125,9 @@ namespace Lecture
             for (int i = 0; i < rows; i++)
             {
                 global::System.ReadOnlySpan<float> x = inputs.Slice(i * 2, 2);
-                global::System.Span<float> a = outputs.Slice(i * 1, 1);
+                global::System.Span<float> z = outputs.Slice(i * 1, 1);
                 // z = W·x + b, the logits
-                a[0] = W[0] * x[0] + W[1] * x[1] + b[0];
+                z[0] = W[0] * x[0] + W[1] * x[1] + b[0];
             }
         }
 
@@ -156,8 +156,9 @@ namespace Lecture
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
         private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
         {
-            public readonly float[] OutputOutput = new float[maxRows * 1];
-            public readonly float[] OutputDelta = new float[maxRows * 1];
+            public readonly float[] OutputActivations = new float[maxRows * 1]; // the logits z
+            public readonly float[] OutputDeltas = new float[maxRows * 1];
+            public override float[] LossInputs => OutputActivations;
         }
     }
 }

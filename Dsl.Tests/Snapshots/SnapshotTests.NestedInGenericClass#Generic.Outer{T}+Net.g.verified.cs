@@ -97,11 +97,11 @@ namespace Generic
                 ws.EnsureRows(rows);
                 global::System.ReadOnlySpan<float> parameters = _parameters;
                 // Forward
-                ForwardOutput(parameters, inputs, ws.OutputOutput, rows);
+                ForwardOutput(parameters, inputs, ws.OutputActivations, rows);
                 // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-                float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize), targets, scale, ws.OutputDelta);
+                float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
                 // Backward, last layer first
-                BackwardOutput(parameters, inputs, ws.OutputOutput, ws.OutputDelta, gradient, rows);
+                BackwardOutput(parameters, inputs, ws.OutputActivations, ws.OutputDeltas, gradient, rows);
                 return loss;
             }
 
@@ -111,8 +111,8 @@ namespace Generic
                 var ws = (Workspace)workspace;
                 ws.EnsureRows(rows);
                 global::System.ReadOnlySpan<float> parameters = _parameters;
-                ForwardOutput(parameters, inputs, ws.OutputOutput, rows);
-                return new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize);
+                ForwardOutput(parameters, inputs, ws.OutputActivations, rows);
+                return new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize);
             }
 
             /// <summary>Output: dense 2 → 1, identity, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -155,8 +155,9 @@ namespace Generic
             /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
             private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
             {
-                public readonly float[] OutputOutput = new float[maxRows * 1];
-                public readonly float[] OutputDelta = new float[maxRows * 1];
+                public readonly float[] OutputActivations = new float[maxRows * 1];
+                public readonly float[] OutputDeltas = new float[maxRows * 1];
+                public override float[] LossInputs => OutputActivations;
             }
         }
     }

@@ -17,7 +17,7 @@ namespace Outer.Space
             /// <item><term>Hidden</term><description>dense 2 → 2, tanh, Glorot uniform weights; parameters [0, 6); unrolled</description></item>
             /// <item><term>Output</term><description>dense 2 → 1, sigmoid, Glorot uniform weights; parameters [6, 9); unrolled</description></item>
             /// </list>
-            /// <para>The output sigmoid is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y, computed stably.</para>
+            /// <para>The output sigmoid is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y (scaled by the mean), computed stably.</para>
             /// </remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "{version}")]
             partial class Xor : global::NetDsl.INetworkModel
@@ -68,8 +68,8 @@ namespace Outer.Space
                     global::System.Span<float> hiddenOutput = stackalloc float[2];
                     ForwardHidden(parameters, input, hiddenOutput, 1);
                     ForwardOutput(parameters, hiddenOutput, output, 1);
-                    // ŷ = σ(z): the activation the loss fuses in training
-                    global::NetDsl.Activations.Sigmoid(output, output);
+                    // ŷ = σ(z) = 1 / (1 + e^−z): the activation the loss fuses in training
+                    output[0] = 1f / (1f + global::System.MathF.Exp(-output[0]));
                 }
 
                 /// <summary>Runs the network on one example and returns its outputs in a new array.</summary>
@@ -111,13 +111,13 @@ namespace Outer.Space
                     ws.EnsureRows(rows);
                     global::System.ReadOnlySpan<float> parameters = _parameters;
                     // Forward
-                    ForwardHidden(parameters, inputs, ws.HiddenOutput, rows);
-                    ForwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, rows);
+                    ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
+                    ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
                     // Loss: L = scale·Σ −[y·log σ(z) + (1 − y)·log(1 − σ(z))], and δ = scale·(σ(z) − y)
-                    float loss = global::NetDsl.LossFunctions.BinaryCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize), targets, scale, ws.OutputDelta);
+                    float loss = global::NetDsl.LossFunctions.BinaryCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
                     // Backward, last layer first
-                    BackwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, ws.OutputDelta, gradient, ws.HiddenDelta, rows);
-                    BackwardHidden(parameters, inputs, ws.HiddenOutput, ws.HiddenDelta, gradient, rows);
+                    BackwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.HiddenDeltas, rows);
+                    BackwardHidden(parameters, inputs, ws.HiddenActivations, ws.HiddenDeltas, gradient, rows);
                     return loss;
                 }
 
@@ -127,9 +127,9 @@ namespace Outer.Space
                     var ws = (Workspace)workspace;
                     ws.EnsureRows(rows);
                     global::System.ReadOnlySpan<float> parameters = _parameters;
-                    ForwardHidden(parameters, inputs, ws.HiddenOutput, rows);
-                    ForwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, rows);
-                    return new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize);
+                    ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
+                    ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
+                    return new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize);
                 }
 
                 /// <summary>Hidden: dense 2 → 2, tanh, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -187,9 +187,9 @@ namespace Outer.Space
                     for (int i = 0; i < rows; i++)
                     {
                         global::System.ReadOnlySpan<float> x = inputs.Slice(i * 2, 2);
-                        global::System.Span<float> a = outputs.Slice(i * 1, 1);
+                        global::System.Span<float> z = outputs.Slice(i * 1, 1);
                         // z = W·x + b, the logits
-                        a[0] = W[0] * x[0] + W[1] * x[1] + b[0];
+                        z[0] = W[0] * x[0] + W[1] * x[1] + b[0];
                     }
                 }
 
@@ -223,10 +223,11 @@ namespace Outer.Space
                 /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
                 private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
                 {
-                    public readonly float[] HiddenOutput = new float[maxRows * 2];
-                    public readonly float[] HiddenDelta = new float[maxRows * 2];
-                    public readonly float[] OutputOutput = new float[maxRows * 1];
-                    public readonly float[] OutputDelta = new float[maxRows * 1];
+                    public readonly float[] HiddenActivations = new float[maxRows * 2];
+                    public readonly float[] HiddenDeltas = new float[maxRows * 2];
+                    public readonly float[] OutputActivations = new float[maxRows * 1]; // the logits z
+                    public readonly float[] OutputDeltas = new float[maxRows * 1];
+                    public override float[] LossInputs => OutputActivations;
                 }
             }
         }

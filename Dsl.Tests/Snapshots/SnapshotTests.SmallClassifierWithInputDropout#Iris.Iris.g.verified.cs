@@ -13,7 +13,7 @@ namespace Iris
     /// <item><term>InputDrop</term><description>dropout at rate 0.1 over 4 units, in training only</description></item>
     /// <item><term>Output</term><description>dense 4 → 3, softmax, zero weights; parameters [0, 15); unrolled</description></item>
     /// </list>
-    /// <para>The output softmax is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y, computed stably.</para>
+    /// <para>The output softmax is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y (scaled by the mean), computed stably.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "{version}")]
     partial class Iris : global::NetDsl.INetworkModel
@@ -41,7 +41,7 @@ namespace Iris
         {
             global::System.Span<float> parameters = _parameters;
             // Output: zero weights [3 × 4]; biases start at zero
-            var random = new global::NetDsl.SeededRandom(seed, 1);
+            var random = new global::NetDsl.SeededRandom(seed, 0);
             global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 12), global::NetDsl.Initializer.Zeros, 4, 3, ref random);
         }
 
@@ -106,12 +106,12 @@ namespace Iris
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // Forward
-            ForwardInputDrop(inputs, ws.InputDropOutput, ws.InputDropMask, rows, dropout);
-            ForwardOutput(parameters, ws.InputDropOutput, ws.OutputOutput, rows);
+            ForwardInputDrop(inputs, ws.InputDropActivations, ws.InputDropMask, rows, dropout);
+            ForwardOutput(parameters, ws.InputDropActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ −y·log softmax(z), and δ = scale·(softmax(z) − y)
-            float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize), targets, OutputSize, scale, ws.OutputDelta);
+            float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, OutputSize, scale, ws.OutputDeltas);
             // Backward, last layer first
-            BackwardOutput(parameters, ws.InputDropOutput, ws.OutputOutput, ws.OutputDelta, gradient, rows);
+            BackwardOutput(parameters, ws.InputDropActivations, ws.OutputActivations, ws.OutputDeltas, gradient, rows);
             return loss;
         }
 
@@ -122,8 +122,8 @@ namespace Iris
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // InputDrop: dropout is the identity in inference
-            ForwardOutput(parameters, inputs, ws.OutputOutput, rows);
-            return new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize);
+            ForwardOutput(parameters, inputs, ws.OutputActivations, rows);
+            return new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize);
         }
 
         /// <summary>InputDrop: inverted dropout at rate 0.1 over 4 units, forward while training (Predict and Evaluate skip it).</summary>
@@ -145,11 +145,11 @@ namespace Iris
             for (int i = 0; i < rows; i++)
             {
                 global::System.ReadOnlySpan<float> x = inputs.Slice(i * 4, 4);
-                global::System.Span<float> a = outputs.Slice(i * 3, 3);
+                global::System.Span<float> z = outputs.Slice(i * 3, 3);
                 // z = W·x + b, the logits
-                a[0] = W[0] * x[0] + W[1] * x[1] + W[2] * x[2] + W[3] * x[3] + b[0];
-                a[1] = W[4] * x[0] + W[5] * x[1] + W[6] * x[2] + W[7] * x[3] + b[1];
-                a[2] = W[8] * x[0] + W[9] * x[1] + W[10] * x[2] + W[11] * x[3] + b[2];
+                z[0] = W[0] * x[0] + W[1] * x[1] + W[2] * x[2] + W[3] * x[3] + b[0];
+                z[1] = W[4] * x[0] + W[5] * x[1] + W[6] * x[2] + W[7] * x[3] + b[1];
+                z[2] = W[8] * x[0] + W[9] * x[1] + W[10] * x[2] + W[11] * x[3] + b[2];
             }
         }
 
@@ -192,11 +192,11 @@ namespace Iris
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ, and the dropout masks.</summary>
         private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
         {
-            public readonly float[] InputDropOutput = new float[maxRows * 4];
-            public readonly float[] InputDropDelta = new float[maxRows * 4];
+            public readonly float[] InputDropActivations = new float[maxRows * 4];
             public readonly float[] InputDropMask = new float[maxRows * 4];
-            public readonly float[] OutputOutput = new float[maxRows * 3];
-            public readonly float[] OutputDelta = new float[maxRows * 3];
+            public readonly float[] OutputActivations = new float[maxRows * 3]; // the logits z
+            public readonly float[] OutputDeltas = new float[maxRows * 3];
+            public override float[] LossInputs => OutputActivations;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace Fashion
     /// <item><term>Drop</term><description>dropout at rate 0.2 over 128 units, in training only</description></item>
     /// <item><term>Output</term><description>dense 128 → 10, softmax, Glorot uniform weights; parameters [100480, 101770); SIMD kernels</description></item>
     /// </list>
-    /// <para>The output softmax is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y, computed stably.</para>
+    /// <para>The output softmax is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y (scaled by the mean), computed stably.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl", "{version}")]
     partial class Classifier : global::NetDsl.INetworkModel
@@ -45,7 +45,7 @@ namespace Fashion
             var random = new global::NetDsl.SeededRandom(seed, 0);
             global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 100352), global::NetDsl.Initializer.HeUniform, 784, 128, ref random);
             // Output: Glorot uniform weights [10 × 128]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 2);
+            random = new global::NetDsl.SeededRandom(seed, 1);
             global::NetDsl.WeightInitialization.Fill(parameters.Slice(100480, 1280), global::NetDsl.Initializer.GlorotUniform, 128, 10, ref random);
         }
 
@@ -115,15 +115,15 @@ namespace Fashion
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // Forward
-            ForwardHidden(parameters, inputs, ws.HiddenOutput, rows);
-            ForwardDrop(ws.HiddenOutput, ws.DropOutput, ws.DropMask, rows, dropout);
-            ForwardOutput(parameters, ws.DropOutput, ws.OutputOutput, rows);
+            ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
+            ForwardDrop(ws.HiddenActivations, ws.DropActivations, ws.DropMask, rows, dropout);
+            ForwardOutput(parameters, ws.DropActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ −y·log softmax(z), and δ = scale·(softmax(z) − y)
-            float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize), targets, OutputSize, scale, ws.OutputDelta);
+            float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, OutputSize, scale, ws.OutputDeltas);
             // Backward, last layer first
-            BackwardOutput(parameters, ws.DropOutput, ws.OutputOutput, ws.OutputDelta, gradient, ws.DropDelta, rows);
-            BackwardDrop(ws.DropMask, ws.DropDelta, ws.HiddenDelta, rows);
-            BackwardHidden(parameters, inputs, ws.HiddenOutput, ws.HiddenDelta, gradient, rows);
+            BackwardOutput(parameters, ws.DropActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.DropDeltas, rows);
+            BackwardDrop(ws.DropMask, ws.DropDeltas, ws.HiddenDeltas, rows);
+            BackwardHidden(parameters, inputs, ws.HiddenActivations, ws.HiddenDeltas, gradient, rows);
             return loss;
         }
 
@@ -133,10 +133,10 @@ namespace Fashion
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            ForwardHidden(parameters, inputs, ws.HiddenOutput, rows);
+            ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
             // Drop: dropout is the identity in inference
-            ForwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, rows);
-            return new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize);
+            ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
+            return new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize);
         }
 
         /// <summary>Hidden: dense 784 → 128, ReLU, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -185,9 +185,9 @@ namespace Fashion
         /// <remarks>Writes the logits z: the loss applies the activation (training), Predict applies it (inference).</remarks>
         private static void ForwardOutput(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows)
         {
-            global::System.Span<float> a = outputs.Slice(0, rows * 10);
+            global::System.Span<float> z = outputs.Slice(0, rows * 10);
             // z = x·Wᵀ + b, all rows at once: [rows × 128]·[128 × 10] + b, the logits
-            global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 128), parameters.Slice(100480, 1280), parameters.Slice(101760, 10), a, rows, 10, 128);
+            global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 128), parameters.Slice(100480, 1280), parameters.Slice(101760, 10), z, rows, 10, 128);
         }
 
         /// <summary>Output: dense 128 → 10, softmax (fused into the loss), backward.</summary>
@@ -195,8 +195,7 @@ namespace Fashion
         private static void BackwardOutput(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputs, global::System.Span<float> deltas, global::System.Span<float> gradient, global::System.Span<float> inputGradients, int rows)
         {
             global::System.Span<float> d = deltas.Slice(0, rows * 10);
-            // δ = dL/dz, given by the loss
-            // dW = δᵀ·x: [10 × rows]·[rows × 128]
+            // δ = dL/dz came from the loss. dW = δᵀ·x: [10 × rows]·[rows × 128]
             global::NetDsl.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 128), gradient.Slice(100480, 1280), 10, 128, rows);
             // db = Σ over the rows of δ
             global::NetDsl.Kernels.SumRows(d, gradient.Slice(101760, 10), rows, 10);
@@ -207,13 +206,14 @@ namespace Fashion
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ, and the dropout masks.</summary>
         private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
         {
-            public readonly float[] HiddenOutput = new float[maxRows * 128];
-            public readonly float[] HiddenDelta = new float[maxRows * 128];
-            public readonly float[] DropOutput = new float[maxRows * 128];
-            public readonly float[] DropDelta = new float[maxRows * 128];
+            public readonly float[] HiddenActivations = new float[maxRows * 128];
+            public readonly float[] HiddenDeltas = new float[maxRows * 128];
+            public readonly float[] DropActivations = new float[maxRows * 128];
+            public readonly float[] DropDeltas = new float[maxRows * 128];
             public readonly float[] DropMask = new float[maxRows * 128];
-            public readonly float[] OutputOutput = new float[maxRows * 10];
-            public readonly float[] OutputDelta = new float[maxRows * 10];
+            public readonly float[] OutputActivations = new float[maxRows * 10]; // the logits z
+            public readonly float[] OutputDeltas = new float[maxRows * 10];
+            public override float[] LossInputs => OutputActivations;
         }
     }
 }

@@ -112,13 +112,13 @@ namespace Wide
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // Forward
-            ForwardHidden(parameters, inputs, ws.HiddenOutput, rows);
-            ForwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, rows);
+            ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
+            ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize), targets, scale, ws.OutputDelta);
+            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
             // Backward, last layer first
-            BackwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, ws.OutputDelta, gradient, ws.HiddenDelta, rows);
-            BackwardHidden(parameters, inputs, ws.HiddenOutput, ws.HiddenDelta, gradient, rows);
+            BackwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.HiddenDeltas, rows);
+            BackwardHidden(parameters, inputs, ws.HiddenActivations, ws.HiddenDeltas, gradient, rows);
             return loss;
         }
 
@@ -128,9 +128,9 @@ namespace Wide
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            ForwardHidden(parameters, inputs, ws.HiddenOutput, rows);
-            ForwardOutput(parameters, ws.HiddenOutput, ws.OutputOutput, rows);
-            return new global::System.ReadOnlySpan<float>(ws.OutputOutput, 0, rows * OutputSize);
+            ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
+            ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
+            return new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize);
         }
 
         /// <summary>Hidden: dense 16 → 20000, sigmoid, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -186,10 +186,11 @@ namespace Wide
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
         private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
         {
-            public readonly float[] HiddenOutput = new float[maxRows * 20000];
-            public readonly float[] HiddenDelta = new float[maxRows * 20000];
-            public readonly float[] OutputOutput = new float[maxRows * 4];
-            public readonly float[] OutputDelta = new float[maxRows * 4];
+            public readonly float[] HiddenActivations = new float[maxRows * 20000];
+            public readonly float[] HiddenDeltas = new float[maxRows * 20000];
+            public readonly float[] OutputActivations = new float[maxRows * 4];
+            public readonly float[] OutputDeltas = new float[maxRows * 4];
+            public override float[] LossInputs => OutputActivations;
         }
     }
 }

@@ -5,10 +5,10 @@ namespace NetDsl;
 /// previous layer is zeroed with probability <paramref name="rate"/> and the kept ones are scaled by
 /// <c>1 / (1 − rate)</c>; in <c>Predict</c> and <c>Evaluate</c> it is the identity.
 /// </summary>
-/// <param name="rate">Fraction of units dropped, in [0, 1).</param>
+/// <param name="rate">Fraction of units dropped, in [0, 1); <c>[Dropout(0.2)]</c> as in Keras.</param>
 [AttributeUsage(AttributeTargets.Property, Inherited = false, AllowMultiple = false)]
-public sealed class DropoutAttribute(float rate) : Attribute
+public sealed class DropoutAttribute(double rate) : Attribute
 {
     /// <summary>Fraction of units dropped while training.</summary>
-    public float Rate { get; } = rate;
+    public double Rate { get; } = rate;
 }
