@@ -110,9 +110,9 @@ public sealed class DiagnosticTests
     [InlineData("[Dense(1)] public partial Layer [|Output|] { get; init; }", "Output", "must have a getter only")]
     [InlineData("[Dense(1)] public virtual partial Layer [|Output|] { get; }", "Output", "has modifiers a layer cannot have (public virtual partial)")]
     [InlineData("[Dense(1)] [Dropout(0.5f)] public partial Layer [|Output|] { get; }", "Output", "has both [Dense] and [Dropout]; a member is one layer")]
-    [InlineData("[Dense(1)] public partial Layer [|Output|] { get; }\n    public partial Layer Output => default;", "Output", "already has an implementation")]
-    [InlineData("[Dense(1)] public partial Layer [|this|][int i] { get; }", "Item", "is an indexer")]
-    public void NDSL005_LayerMemberOfTheWrongShape(string member, string name, string problem) => AssertDiagnostic($$"""
+    [InlineData("[Dense(1)] public partial Layer [|Output|] { get; }\n    public partial Layer Output => default;", "Output", "already has an implementation", "remove your implementation: NetDsl writes it")]
+    [InlineData("[Dense(1)] public partial Layer [|this|][int i] { get; }", "Item", "is an indexer", "declare a property instead, e.g. 'public partial Layer Output { get; }'")]
+    public void NDSL005_LayerMemberOfTheWrongShape(string member, string name, string problem, string? advice = null) => AssertDiagnostic($$"""
         using NetDsl;
 
         [Network(Inputs = 2)]
@@ -120,7 +120,7 @@ public sealed class DiagnosticTests
         {
             {{member}}
         }
-        """, "NDSL005", $"Layer '{name}' {problem}; declare it as 'public partial Layer {name} {{ get; }}'");
+        """, "NDSL005", $"Layer '{name}' {problem}; " + (advice ?? $"declare it as 'public partial Layer {name} {{ get; }}'"));
 
     // A field cannot carry [Dense] at all: the compiler says so (CS0592); the generator adds
     // nothing of its own and still generates the network's real layers.
@@ -275,12 +275,12 @@ public sealed class DiagnosticTests
     // ---- NDSL012: user member clashes with a generated one ---------------------------------
 
     [Theory]
-    [InlineData("public float[] [|Predict|](float[] x) => x;", "'Predict' clashes with the member NetDsl generates on network 'Net' (a generated member); rename it")]
-    [InlineData("public int [|Parameters|] => 0;", "'Parameters' clashes with the member NetDsl generates on network 'Net' (a generated member); rename it")]
-    [InlineData("public void [|Fit|]() { }", "'Fit' clashes with the member NetDsl generates on network 'Net' (a generated member); rename it")]
-    [InlineData("private void [|ForwardHidden|]() { }", "'ForwardHidden' clashes with the member NetDsl generates on network 'Net' (a generated layer method); rename it")]
-    [InlineData("private sealed class [|Workspace|] { }", "'Workspace' clashes with the member NetDsl generates on network 'Net' (a generated member); rename it")]
-    [InlineData("public [|Net|](int size) { }", "'Net(int)' clashes with the member NetDsl generates on network 'Net' (the seeded constructor); rename it")]
+    [InlineData("public float[] [|Predict|](float[] x) => x;", "'Predict' clashes with a member NetDsl generates on network 'Net'; rename it")]
+    [InlineData("public int [|Parameters|] => 0;", "'Parameters' clashes with a member NetDsl generates on network 'Net'; rename it")]
+    [InlineData("public void [|Fit|]() { }", "'Fit' clashes with a member NetDsl generates on network 'Net'; rename it")]
+    [InlineData("private void [|ForwardHidden|]() { }", "'ForwardHidden' clashes with a layer method NetDsl generates on network 'Net'; rename it")]
+    [InlineData("private sealed class [|Workspace|] { }", "'Workspace' clashes with a member NetDsl generates on network 'Net'; rename it")]
+    [InlineData("public [|Net|](int size) { }", "'Net(int)' clashes with the seeded constructor NetDsl generates on network 'Net'; remove it or give it other parameters")]
     public void NDSL012_UserMemberClashesWithAGeneratedOne(string member, string message) => AssertDiagnostic($$"""
         using NetDsl;
 
@@ -292,6 +292,22 @@ public sealed class DiagnosticTests
             {{member}}
         }
         """, "NDSL012", message);
+
+    [Fact]
+    public void NDSL012_InheritedMemberClashesWithAGeneratedOne() => AssertDiagnostic("""
+        using NetDsl;
+
+        public class Model
+        {
+            public float[] Predict(float[] x) => x;
+        }
+
+        [Network(Inputs = 2)]
+        public partial class [|Net|] : Model
+        {
+            [Dense(1)] public partial Layer Output { get; }
+        }
+        """, "NDSL012", "'Model.Predict' clashes with a member NetDsl generates on network 'Net'; it is inherited from 'Model': derive 'Net' from another type, or rename it there");
 
     // ---- NDSL013: unsupported network type -------------------------------------------------
 
@@ -344,6 +360,47 @@ public sealed class DiagnosticTests
             [Dropout(0.2f)] public partial Layer [|Drop|] { get; }
         }
         """, "NDSL015", "Dropout layer 'Drop' is the last layer; put it between dense layers so a dense layer produces the output");
+
+    // ---- NDSL016: base type without a parameterless constructor ---------------------------
+
+    [Fact]
+    public void NDSL016_BaseTypeWithoutParameterlessConstructor() => AssertDiagnostic("""
+        using NetDsl;
+
+        public abstract class Model
+        {
+            protected Model(string name) { }
+        }
+
+        [Network(Inputs = 2)]
+        public partial class [|Net|] : Model
+        {
+            [Dense(1)] public partial Layer Output { get; }
+        }
+        """, "NDSL016", "Network 'Net' derives from 'Model', which has no parameterless constructor it can call; the generated constructor Net(int seed) needs one");
+
+    [Fact]
+    public void A_base_type_with_a_parameterless_constructor_and_no_clashing_members_is_fine()
+    {
+        var run = GeneratorHarness.Run("""
+            using NetDsl;
+
+            public abstract class Model
+            {
+                protected Model() { }
+                protected Model(string name) { }
+                public string Describe() => "model";
+            }
+
+            [Network(Inputs = 2)]
+            public partial class Net : Model
+            {
+                [Dense(1)] public partial Layer Output { get; }
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilerDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
 
     // ---- the catalogue ---------------------------------------------------------------------
 

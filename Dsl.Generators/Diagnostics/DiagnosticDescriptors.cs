@@ -29,7 +29,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidLayerMember = Error("NDSL005",
         "Layer member must be a partial property of type Layer",
-        "Layer '{0}' {1}; declare it as 'public partial Layer {0} {{ get; }}'");
+        "Layer '{0}' {1}; {2}");
 
     public static readonly DiagnosticDescriptor UndefinedEnumValue = Error("NDSL006",
         "Undefined enum value",
@@ -58,7 +58,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MemberClash = Error("NDSL012",
         "Member clashes with a generated member",
-        "'{0}' clashes with the member NetDsl generates on network '{1}' ({2}); rename it");
+        "'{0}' clashes with {2} NetDsl generates on network '{1}'; {3}");
 
     public static readonly DiagnosticDescriptor UnsupportedNetworkType = Error("NDSL013",
         "Unsupported network type",
@@ -72,11 +72,16 @@ internal static class DiagnosticDescriptors
         "Dropout cannot be the output layer",
         "Dropout layer '{0}' is the last layer; put it between dense layers so a dense layer produces the output");
 
+    public static readonly DiagnosticDescriptor NoParameterlessBaseConstructor = Error("NDSL016",
+        "Base type has no parameterless constructor",
+        "Network '{0}' derives from '{1}', which has no parameterless constructor it can call; the generated constructor {0}(int seed) needs one");
+
     public static readonly DiagnosticDescriptor[] All =
     [
         NotPartial, NoLayers, InputsNotPositive, UnitsNotPositive, InvalidLayerMember, UndefinedEnumValue,
         ParameterCountOverflow, OutputDoesNotFitLoss, SoftmaxWithMeanSquaredError, LayerOutsideNetwork,
         LayersSplitAcrossDeclarations, MemberClash, UnsupportedNetworkType, DropoutRateOutOfRange, DropoutLast,
+        NoParameterlessBaseConstructor,
     ];
 
     public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

@@ -86,7 +86,7 @@ internal static class Parser
             if (property.IsIndexer)
             {
                 // Reported at 'this', by its metadata name, so the advice names a property to declare instead.
-                diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, LocationInfo.From(property.Locations.FirstOrDefault()), property.MetadataName, "is an indexer"));
+                diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, LocationInfo.From(property.Locations.FirstOrDefault()), property.MetadataName, "is an indexer", "declare a property instead, e.g. 'public partial Layer Output { get; }'"));
                 rejectedLayers = true;
                 continue;
             }
@@ -97,7 +97,9 @@ internal static class Parser
             string? problem = MemberProblem(property, syntax, layerAttributes.Count);
             if (problem is not null)
             {
-                diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, location, property.Name, problem));
+                string advice = problem == AlreadyImplemented ? "remove your implementation: NetDsl writes it"
+                    : $"declare it as 'public partial Layer {property.Name} {{ get; }}'";
+                diagnostics.Add(Report(DiagnosticDescriptors.InvalidLayerMember, location, property.Name, problem, advice));
                 rejectedLayers = true;
                 continue;
             }
@@ -122,7 +124,7 @@ internal static class Parser
         // it would report a missing output layer, or the wrong layer as the output.
         if (!rejectedLayers)
             CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
-        CheckClashes(type, name, layers, diagnostics, cancellationToken);
+        CheckClashes(type, name, typeLocation, layers, diagnostics, cancellationToken);
 
         var network = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error)
             ? null
@@ -211,9 +213,11 @@ internal static class Parser
             diagnostics.Add(Report(DiagnosticDescriptors.SoftmaxWithMeanSquaredError, lastLocation, last.Name));
     }
 
-    private static void CheckClashes(INamedTypeSymbol type, string network, List<LayerModel> layers, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static void CheckClashes(INamedTypeSymbol type, string network, LocationInfo? networkLocation, List<LayerModel> layers, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var reserved = KnownNames.Reserved(layers.Select(l => l.Name));
+        string What(string name) => name.StartsWith("Forward", StringComparison.Ordinal) || name.StartsWith("Backward", StringComparison.Ordinal)
+            ? "a layer method" : "a member";
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -221,11 +225,26 @@ internal static class Parser
             var location = LocationInfo.From(member.Locations.FirstOrDefault());
             if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false, Parameters.Length: 1 } constructor
                 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)
-                diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, location, $"{type.Name}(int)", network, "the seeded constructor"));
+                diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, location, $"{type.Name}(int)", network, "the seeded constructor", "remove it or give it other parameters"));
             else if (reserved.Contains(member.Name))
-                diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, location, member.Name, network, "a generated " + (member.Name.StartsWith("Forward", StringComparison.Ordinal) || member.Name.StartsWith("Backward", StringComparison.Ordinal) ? "layer method" : "member")));
+                diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, location, member.Name, network, What(member.Name), "rename it"));
         }
+
+        // What the generated members would hide from a base type (warnings, or errors, in code the user did not write).
+        for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+            foreach (var member in baseType.GetMembers())
+                if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private && reserved.Contains(member.Name)
+                    && member is not IMethodSymbol { MethodKind: MethodKind.Constructor })
+                    diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, networkLocation, $"{baseType.Name}.{member.Name}", network,
+                        What(member.Name), $"it is inherited from '{baseType.Name}': derive '{network}' from another type, or rename it there"));
+
+        // The generated constructor calls the base type's parameterless constructor.
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } parent
+            && !parent.InstanceConstructors.Any(c => c.DeclaredAccessibility != Accessibility.Private && c.Parameters.All(p => p.IsOptional || p.IsParams)))
+            diagnostics.Add(Report(DiagnosticDescriptors.NoParameterlessBaseConstructor, networkLocation, network, parent.Name));
     }
+
+    private const string AlreadyImplemented = "already has an implementation";
 
     private static string? MemberProblem(IPropertySymbol property, PropertyDeclarationSyntax syntax, int layerAttributes)
     {
@@ -234,7 +253,7 @@ internal static class Parser
         if (property.Type.ToDisplayString() != KnownNames.Layer) return $"has type '{property.Type.ToDisplayString()}'";
         if (property.RefKind != RefKind.None) return "returns by reference";
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "is not partial";
-        if (property.PartialImplementationPart is not null || property.IsPartialDefinition == false) return "already has an implementation";
+        if (property.PartialImplementationPart is not null || property.IsPartialDefinition == false) return AlreadyImplemented;
         if (property.SetMethod is not null || property.GetMethod is null) return "must have a getter only";
         if (property.IsAbstract || property.IsVirtual || property.IsOverride || property.IsSealed || property.IsExtern
             || syntax.Modifiers.Any(SyntaxKind.NewKeyword) || syntax.Modifiers.Any(SyntaxKind.RequiredKeyword))
