@@ -48,8 +48,8 @@ public sealed record Adadelta(
             meanSquareDelta = new float[parameterCount];
         }
 
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, long iteration) =>
-            Run(new Kernel(parameters, gradient, meanSquareGradient, meanSquareDelta, learningRate, rho, oneMinusRho, epsilon),
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>
+            Run(new Kernel(parameters, gradient, Slice(meanSquareGradient, offset, parameters.Length), Slice(meanSquareDelta, offset, parameters.Length), learningRate, rho, oneMinusRho, epsilon),
                 parameters.Length);
 
         private readonly ref struct Kernel(

@@ -45,8 +45,8 @@ public sealed record Adagrad(
             accumulator.AsSpan().Fill(settings.InitialAccumulatorValue);
         }
 
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, long iteration) =>
-            Run(new Kernel(parameters, gradient, accumulator, learningRate, epsilon), parameters.Length);
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>
+            Run(new Kernel(parameters, gradient, Slice(accumulator, offset, parameters.Length), learningRate, epsilon), parameters.Length);
 
         private readonly ref struct Kernel(
             Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> accumulator,

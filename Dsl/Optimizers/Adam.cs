@@ -62,12 +62,12 @@ public sealed record Adam(
             vMax = amsgrad ? new float[parameterCount] : [];
         }
 
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, long iteration)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration)
         {
             // ηₜ = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ), in double and rounded once.
             double t = iteration;
             float stepSize = (float)(learningRate * Math.Sqrt(1.0 - Math.Pow(beta2, t)) / (1.0 - Math.Pow(beta1, t)));
-            Run(new Kernel(parameters, gradient, m, v, vMax, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, amsgrad),
+            Run(new Kernel(parameters, gradient, Slice(m, offset, parameters.Length), Slice(v, offset, parameters.Length), Slice(vMax, offset, parameters.Length), oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, amsgrad),
                 parameters.Length);
         }
 

@@ -71,14 +71,26 @@ public abstract class OptimizerState
             throw new ArgumentException(
                 $"Expected {ParameterCount} parameters and gradients, got {parameters.Length} parameters and {gradient.Length} gradients.");
         Iterations++;
-        Update(parameters, gradient, Iterations);
+        Update(parameters, gradient, 0, Iterations);
     }
 
+    /// <summary>Counts a step whose update <see cref="UpdateChunk"/> then applies chunk by chunk, possibly in parallel.</summary>
+    internal void BeginStep() => Iterations++;
+
+    /// <summary>The current step's update over parameters [offset, offset + length): every rule is elementwise.</summary>
+    internal void UpdateChunk(Span<float> parameters, ReadOnlySpan<float> gradient, int offset) =>
+        Update(parameters, gradient, offset, Iterations);
+
+    /// <summary>The state for parameters [offset, offset + length); empty when this rule does not keep it.</summary>
+    private protected static Span<float> Slice(float[] state, int offset, int length) =>
+        state.Length == 0 ? default : state.AsSpan(offset, length);
+
     /// <summary>
-    /// The update rule itself; <paramref name="iteration"/> counts from 1.
-    /// Both spans hold exactly <see cref="ParameterCount"/> elements.
+    /// The update rule itself, over the parameters [<paramref name="offset"/>, offset + length) of the
+    /// whole buffer (the spans hold just those; per-parameter state is indexed from offset).
+    /// <paramref name="iteration"/> counts from 1.
     /// </summary>
-    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradient, long iteration);
+    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration);
 
     /// <summary>
     /// One element-wise update, written once over a lane type and run by

@@ -58,8 +58,8 @@ public sealed record RMSProp(
             velocity = momentum > 0f ? new float[parameterCount] : [];
         }
 
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, long iteration) =>
-            Run(new Kernel(parameters, gradient, meanSquare, meanGradient, velocity,
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>
+            Run(new Kernel(parameters, gradient, Slice(meanSquare, offset, parameters.Length), Slice(meanGradient, offset, parameters.Length), Slice(velocity, offset, parameters.Length),
                     learningRate, rho, oneMinusRho, momentum, epsilon, centered),
                 parameters.Length);
 

@@ -49,13 +49,13 @@ public sealed record Sgd(float LearningRate = 0.01f) : Optimizer
             velocity = momentum != 0f ? new float[parameterCount] : [];
         }
 
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, long iteration)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration)
         {
             if (momentum == 0f)
                 // θ ← θ − η·g
                 TensorPrimitives.MultiplyAdd(gradient, -learningRate, parameters, parameters);
             else
-                Run(new Kernel(parameters, gradient, velocity, learningRate, momentum, nesterov), parameters.Length);
+                Run(new Kernel(parameters, gradient, Slice(velocity, offset, parameters.Length), learningRate, momentum, nesterov), parameters.Length);
         }
 
         private readonly ref struct Kernel(

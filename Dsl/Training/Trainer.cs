@@ -17,11 +17,12 @@ public sealed class Trainer : IDisposable
     private readonly float[] _shardLoss;
     private readonly long[] _shardCorrect, _shardCounted;
     private readonly float[] _batchInputs, _batchTargets;
-    private readonly Action<int> _runShard, _reduceChunk;
+    private readonly float[] _chunkSums;
+    private readonly Action<int> _runShard, _reduceChunk, _updateChunk;
     private ShardPlan _plan;
     private float _scale;
     private DropoutStream _dropout;
-    private const int ReduceChunk = 16384;
+    private const int ChunkSize = 16384;
 
     /// <summary>
     /// A trainer for <paramref name="network"/> with batches of up to <paramref name="maxBatchSize"/>
@@ -54,8 +55,10 @@ public sealed class Trainer : IDisposable
         _shardCounted = new long[plan.Count];
         _batchInputs = new float[maxBatchSize * network.InputSize];
         _batchTargets = new float[maxBatchSize * network.OutputSize];
+        _chunkSums = new float[(network.Parameters.Length + ChunkSize - 1) / ChunkSize];
         _runShard = RunShard;
         _reduceChunk = ReduceShards;
+        _updateChunk = UpdateChunk;
     }
 
     /// <summary>The largest batch a step takes.</summary>
@@ -117,13 +120,16 @@ public sealed class Trainer : IDisposable
 
         float loss = 0f;
         for (int s = 0; s < _plan.Count; s++) loss += _shardLoss[s];
-        if (_plan.Count > 1)
-            _pool.Run((_gradients[0].Length + ReduceChunk - 1) / ReduceChunk, _reduceChunk);
+        // Sum the shards' gradients, chunk by chunk in parallel, each chunk in shard order.
+        _pool.Run(_chunkSums.Length, _reduceChunk);
 
-        // A failed step must not reach the weights: check before the update.
-        if (!float.IsFinite(loss) || !float.IsFinite(TensorPrimitives.Sum(_gradients[0])))
+        // A failed step must not reach the weights: check everything before the update.
+        float gradientSum = 0f;
+        foreach (float sum in _chunkSums) gradientSum += sum;
+        if (!float.IsFinite(loss) || !float.IsFinite(gradientSum))
             return null;
-        OptimizerState.Step(_network.Parameters, _gradients[0]);
+        OptimizerState.BeginStep();
+        _pool.Run(_chunkSums.Length, _updateChunk);
         return loss;
     }
 
@@ -140,14 +146,27 @@ public sealed class Trainer : IDisposable
             Accuracy.Count(_network.Loss, workspace.LossInputs.AsSpan(0, rows * outputSize), targets, outputSize);
     }
 
-    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters.
+    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters; and the chunk's sum.
     private void ReduceShards(int chunk)
     {
-        int start = chunk * ReduceChunk;
-        int length = Math.Min(ReduceChunk, _gradients[0].Length - start);
+        var (start, length) = Chunk(chunk);
         Span<float> sum = _gradients[0].AsSpan(start, length);
         for (int s = 1; s < _plan.Count; s++)
             TensorPrimitives.Add(sum, _gradients[s].AsSpan(start, length), sum);
+        _chunkSums[chunk] = TensorPrimitives.Sum(sum);
+    }
+
+    // The optimizer's rule is elementwise, so its chunks can run on any worker.
+    private void UpdateChunk(int chunk)
+    {
+        var (start, length) = Chunk(chunk);
+        OptimizerState.UpdateChunk(_network.Parameters.Slice(start, length), _gradients[0].AsSpan(start, length), start);
+    }
+
+    private (int Start, int Length) Chunk(int chunk)
+    {
+        int start = chunk * ChunkSize;
+        return (start, Math.Min(ChunkSize, _gradients[0].Length - start));
     }
 
     /// <summary>Stops the worker threads.</summary>
