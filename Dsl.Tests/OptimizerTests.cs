@@ -474,12 +474,18 @@ public class OptimizerTests
         for (int i = 0; i < 50; i++)
             state.Step(parameters, gradient);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 2000; i++)
-            state.Step(parameters, gradient);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // A step that allocates would allocate in every window; the runtime's one-off work while the
+        // JIT tiers the loop up (on a busy machine, late) can touch a window or two, so measure several.
+        var windows = new List<long>();
+        for (int window = 0; window < 10 && (windows.Count == 0 || windows[^1] != 0); window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 500; i++)
+                state.Step(parameters, gradient);
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.Equal(0, allocated);
+        Assert.True(windows[^1] == 0, $"every window of 500 steps allocated: {string.Join(", ", windows)} bytes");
         Assert.All(parameters, p => Assert.True(float.IsFinite(p)));
     }
 }
