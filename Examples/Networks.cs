@@ -33,3 +33,12 @@ public partial class FashionDeep
     [Dropout(0.2)] public partial Layer Dropout2 { get; }
     [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
 }
+
+/// <summary>A wider, regularised Fashion-MNIST MLP: 784 pixels → 512 ReLU (He init) → dropout 0.2 → 10 classes.</summary>
+[Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
+public partial class FashionWide
+{
+    [Dense(512, Activation.ReLU, Init = Initializer.HeUniform)] public partial Layer Hidden { get; }
+    [Dropout(0.2)] public partial Layer Dropout { get; }
+    [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
+}
