@@ -10,8 +10,8 @@ internal readonly record struct ShardPlan(int Rows, int Count, int RowsPerShard)
     /// <summary>Fewer rows than this are not worth a shard of their own.</summary>
     public const int MinRowsPerShard = 16;
 
-    /// <summary>At most this many shards, bounding the memory and the reduction's cost.</summary>
-    public const int MaxShards = 8;
+    /// <summary>At most this many shards: each costs a gradient buffer and a pass to sum it.</summary>
+    public const int MaxShards = 4;
 
     public static ShardPlan For(int rows)
     {
@@ -19,6 +19,12 @@ internal readonly record struct ShardPlan(int Rows, int Count, int RowsPerShard)
         int perShard = (rows + count - 1) / count;
         return new ShardPlan(rows, (rows + perShard - 1) / perShard, perShard);
     }
+
+    /// <summary>
+    /// The most rows a shard holds for any batch of up to <paramref name="maxRows"/> rows: batches up
+    /// to 16 rows are one shard, so a smaller batch can have a bigger shard than the largest batch.
+    /// </summary>
+    public static int MaxRowsPerShard(int maxRows) => Math.Max(Math.Min(maxRows, MinRowsPerShard), For(maxRows).RowsPerShard);
 
     public int Start(int shard) => shard * RowsPerShard;
 

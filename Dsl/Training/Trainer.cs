@@ -47,7 +47,7 @@ public sealed class Trainer : IDisposable
         _gradients = new float[plan.Count][];
         for (int s = 0; s < plan.Count; s++)
         {
-            _workspaces[s] = network.CreateWorkspace(plan.RowsPerShard);
+            _workspaces[s] = network.CreateWorkspace(ShardPlan.MaxRowsPerShard(maxBatchSize));
             _gradients[s] = new float[network.Parameters.Length];
         }
         _shardLoss = new float[plan.Count];
