@@ -66,15 +66,17 @@ public static class LossFunctions
         {
             ReadOnlySpan<float> z = logits.Slice(row, classes);
             ReadOnlySpan<float> y = targets.Slice(row, classes);
-            // log Σ e^z, computed from the maximum so no exponent overflows.
+            // log Σ e^z, from the maximum so no exponent overflows, and in double: for a confident
+            // prediction Σ e^(z − max) is 1 plus a tiny term that float would round away.
             float max = TensorPrimitives.Max(z);
-            float sumExp = 0f;
-            for (int i = 0; i < classes; i++) sumExp += MathF.Exp(z[i] - max);
-            float logSumExp = max + MathF.Log(sumExp);
+            double sumExp = 0;
+            for (int i = 0; i < classes; i++) sumExp += Math.Exp((double)z[i] - max);
+            double logSumExp = Math.Log(sumExp); // relative to max
             for (int i = 0; i < classes; i++)
             {
-                if (y[i] != 0f) sum += y[i] * (logSumExp - z[i]);
-                if (!delta.IsEmpty) delta[row + i] = scale * (MathF.Exp(z[i] - logSumExp) - y[i]);
+                double logProbability = (double)z[i] - max - logSumExp;
+                if (y[i] != 0f) sum -= y[i] * logProbability;
+                if (!delta.IsEmpty) delta[row + i] = scale * ((float)Math.Exp(logProbability) - y[i]);
             }
         }
         return (float)(sum * scale);
