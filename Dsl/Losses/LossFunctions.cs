@@ -66,17 +66,24 @@ public static class LossFunctions
         {
             ReadOnlySpan<float> z = logits.Slice(row, classes);
             ReadOnlySpan<float> y = targets.Slice(row, classes);
-            // log Σ e^z, from the maximum so no exponent overflows, and in double: for a confident
-            // prediction Σ e^(z − max) is 1 plus a tiny term that float would round away.
+            // log Σ e^z from the maximum, so no exponent overflows: Σ e^(z − max) = 1 + (the other terms),
+            // and log(1 + others) in double keeps the tiny loss of a confident prediction that float
+            // would round to 0. The exponentials are kept in δ for softmax(z) = e^(z − max) / (1 + others).
             float max = TensorPrimitives.Max(z);
-            double sumExp = 0;
-            for (int i = 0; i < classes; i++) sumExp += Math.Exp((double)z[i] - max);
-            double logSumExp = Math.Log(sumExp); // relative to max
+            int top = z.IndexOf(max);
+            float others = 0f;
             for (int i = 0; i < classes; i++)
             {
-                double logProbability = (double)z[i] - max - logSumExp;
-                if (y[i] != 0f) sum -= y[i] * logProbability;
-                if (!delta.IsEmpty) delta[row + i] = scale * ((float)Math.Exp(logProbability) - y[i]);
+                float e = MathF.Exp(z[i] - max);
+                if (i != top) others += e;
+                if (!delta.IsEmpty) delta[row + i] = e;
+            }
+            double logSumExp = Math.Log(1.0 + others); // relative to max
+            float inverseSum = 1f / (1f + others);
+            for (int i = 0; i < classes; i++)
+            {
+                if (y[i] != 0f) sum -= y[i] * ((double)z[i] - max - logSumExp);
+                if (!delta.IsEmpty) delta[row + i] = scale * (delta[row + i] * inverseSum - y[i]);
             }
         }
         return (float)(sum * scale);
