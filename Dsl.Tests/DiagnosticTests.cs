@@ -402,6 +402,25 @@ public sealed class DiagnosticTests
         Assert.Empty(run.CompilerDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 
+    [Fact]
+    public void A_pragma_silences_the_softmax_with_mean_squared_error_warning()
+    {
+        var run = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+            #pragma warning disable NDSL009 // a softmax regression, on purpose
+                [Dense(3, Activation.Softmax)] public partial Layer Output { get; }
+            #pragma warning restore NDSL009
+            }
+            """);
+        run.AssertGeneratorDidNotThrow();
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "NDSL009" && !d.IsSuppressed);
+        Assert.Single(run.GeneratedSources);
+    }
+
     // ---- the catalogue ---------------------------------------------------------------------
 
     [Fact]

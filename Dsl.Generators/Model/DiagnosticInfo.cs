@@ -8,6 +8,14 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 {
     public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
 
+    /// <summary>The location inside the compilation's syntax tree, so #pragma and editorconfig reach it.</summary>
+    public Location ToLocation(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+            if (tree.FilePath == FilePath) return Location.Create(tree, Span);
+        return ToLocation();
+    }
+
     public static LocationInfo? From(Location? location) =>
         location?.SourceTree is null ? null
             : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
@@ -16,6 +24,6 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 /// <summary>A diagnostic as data: descriptor id, location and message arguments.</summary>
 internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
 {
-    public Diagnostic ToDiagnostic() => Diagnostic.Create(
-        Diagnostics.DiagnosticDescriptors.ById(Id), Location?.ToLocation(), System.Linq.Enumerable.ToArray<object>(Arguments));
+    public Diagnostic ToDiagnostic(Compilation compilation) => Diagnostic.Create(
+        Diagnostics.DiagnosticDescriptors.ById(Id), Location?.ToLocation(compilation), System.Linq.Enumerable.ToArray<object>(Arguments));
 }

@@ -20,13 +20,17 @@ internal static class Parser
 {
     private static readonly ParseResult Nothing = new(null, EquatableArray<DiagnosticInfo>.Empty);
 
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>The generator's entry: the [Network] type the pipeline found.</summary>
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        Parse(context.TargetSymbol, context.TargetNode, context.Attributes.FirstOrDefault(), cancellationToken);
+
+    /// <summary>A [Network] type, from the declaration that carries <paramref name="attribute"/>.</summary>
+    public static ParseResult Parse(ISymbol symbol, SyntaxNode node, AttributeData? attribute, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration
+        if (symbol is not INamedTypeSymbol type || node is not TypeDeclarationSyntax declaration
             || declaration.Identifier.IsMissing // 'partial class' still being typed: no name to generate for
             || declaration.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Any(n => n.Name.ContainsDiagnostics))
             return Nothing;
-        var attribute = context.Attributes.FirstOrDefault();
         if (attribute is null || IsIncomplete(attribute)) return Nothing;
         // [Network] on two partial declarations: the compiler reports CS0579, and generating once per
         // declaration would add the same hint name twice.
@@ -135,13 +139,14 @@ internal static class Parser
     }
 
     /// <summary>The diagnostic for a [Dense]/[Dropout] on a property outside any [Network] type, or null.</summary>
-    public static DiagnosticInfo? ParseStrayLayer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static DiagnosticInfo? StrayLayer(IPropertySymbol property, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not IPropertySymbol property || property.ContainingType is not { } type) return null;
+        if (property.ContainingType is not { } type) return null;
         if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute)) return null;
-        var attribute = context.Attributes.FirstOrDefault();
+        var attribute = property.GetAttributes().FirstOrDefault(a => IsLayerAttribute(a.AttributeClass));
         if (attribute?.AttributeClass is null) return null;
-        var location = context.TargetNode is PropertyDeclarationSyntax p ? p.Identifier.GetLocation() : property.Locations.FirstOrDefault();
+        var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
+        var location = syntax is not null ? syntax.Identifier.GetLocation() : property.Locations.FirstOrDefault();
         return Report(DiagnosticDescriptors.LayerOutsideNetwork, LocationInfo.From(location),
             property.Name, attribute.AttributeClass.Name.Replace("Attribute", ""), type.Name);
     }
@@ -221,7 +226,7 @@ internal static class Parser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member.IsImplicitlyDeclared) continue;
+            if (member.IsImplicitlyDeclared || IsGeneratedByNetDsl(member)) continue;
             var location = LocationInfo.From(member.Locations.FirstOrDefault());
             if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false, Parameters.Length: 1 } constructor
                 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)
@@ -244,6 +249,16 @@ internal static class Parser
             diagnostics.Add(Report(DiagnosticDescriptors.NoParameterlessBaseConstructor, networkLocation, network, parent.Name));
     }
 
+    /// <summary>
+    /// Declared only in a file this generator wrote. The analyzer sees the compilation with the
+    /// generated code added, where those members are ours, not clashes.
+    /// </summary>
+    private static bool IsGeneratedByNetDsl(ISymbol member) =>
+        member.DeclaringSyntaxReferences.Length > 0
+        && member.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Replace('\\', '/').Contains(GeneratedFolder));
+
+    private static readonly string GeneratedFolder = "/" + typeof(NetworkGenerator).FullName + "/";
+
     private const string AlreadyImplemented = "already has an implementation";
 
     private static string? MemberProblem(IPropertySymbol property, PropertyDeclarationSyntax syntax, int layerAttributes)
@@ -253,7 +268,8 @@ internal static class Parser
         if (property.Type.ToDisplayString() != KnownNames.Layer) return $"has type '{property.Type.ToDisplayString()}'";
         if (property.RefKind != RefKind.None) return "returns by reference";
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "is not partial";
-        if (property.PartialImplementationPart is not null || property.IsPartialDefinition == false) return AlreadyImplemented;
+        if (property.PartialImplementationPart is { } implementation && !IsGeneratedByNetDsl(implementation) || property.IsPartialDefinition == false)
+            return AlreadyImplemented;
         if (property.SetMethod is not null || property.GetMethod is null) return "must have a getter only";
         if (property.IsAbstract || property.IsVirtual || property.IsOverride || property.IsSealed || property.IsExtern
             || syntax.Modifiers.Any(SyntaxKind.NewKeyword) || syntax.Modifiers.Any(SyntaxKind.RequiredKeyword))

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generators;
 
 namespace NetDsl.Tests.Infrastructure;
@@ -56,12 +57,25 @@ internal static class GeneratorHarness
     public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)
     {
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var driverDiagnostics);
-        return new GeneratorRun(driver, compilation, output, driverDiagnostics);
+        // As the compiler does: analyzers see the compilation with the generated sources added.
+        var (analyzerDiagnostics, analyzerExceptions) = Analyze(output);
+        return new GeneratorRun(driver, compilation, output, driverDiagnostics.AddRange(analyzerDiagnostics), analyzerExceptions);
+    }
+
+    /// <summary>Runs <see cref="NetworkAnalyzer"/>, which reports the NDSL diagnostics, as the compiler does.</summary>
+    private static (ImmutableArray<Diagnostic> Diagnostics, IReadOnlyList<Exception> Exceptions) Analyze(Compilation compilation)
+    {
+        var exceptions = new List<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions([]), (exception, _, _) => { lock (exceptions) exceptions.Add(exception); },
+            concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+        var diagnostics = compilation.WithAnalyzers([new NetworkAnalyzer()], options).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return (diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToImmutableArray(), exceptions);
     }
 }
 
 /// <summary>One run of the generator: its inputs, what it produced and what the compiler then said.</summary>
-internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Compilation output, ImmutableArray<Diagnostic> driverDiagnostics)
+internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Compilation output, ImmutableArray<Diagnostic> diagnostics, IReadOnlyList<Exception> analyzerExceptions)
 {
     public GeneratorDriver Driver { get; } = driver;
     public Compilation InputCompilation { get; } = input;
@@ -72,8 +86,11 @@ internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Co
 
     public ImmutableArray<GeneratedSourceResult> GeneratedSources => Result.GeneratedSources;
 
-    /// <summary>What the generator reported (NDSL…), plus the driver's own (CS8784/CS8785 when a generator throws).</summary>
-    public ImmutableArray<Diagnostic> GeneratorDiagnostics { get; } = driverDiagnostics;
+    /// <summary>
+    /// What NetDsl reported: the NDSL diagnostics of <see cref="NetworkAnalyzer"/>, plus the driver's own
+    /// (CS8784/CS8785 when the generator throws).
+    /// </summary>
+    public ImmutableArray<Diagnostic> GeneratorDiagnostics { get; } = diagnostics;
 
     /// <summary>Every error and warning of the compilation with the generated sources added.</summary>
     public ImmutableArray<Diagnostic> CompilerDiagnostics => OutputCompilation.GetDiagnostics()
@@ -90,6 +107,7 @@ internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Co
     public GeneratorRun AssertGeneratorDidNotThrow()
     {
         Xunit.Assert.True(Result.Exception is null, $"The generator threw: {Result.Exception}");
+        Xunit.Assert.True(analyzerExceptions.Count == 0, $"The analyzer threw: {string.Join("\n", analyzerExceptions)}");
         Xunit.Assert.DoesNotContain(GeneratorDiagnostics, d => d.Id is "CS8784" or "CS8785");
         return this;
     }

@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using NetDsl.Generators.Diagnostics;
+using NetDsl.Generators.Parse;
+
+namespace NetDsl.Generators;
+
+/// <summary>
+/// Reports the NDSL diagnostics. The generator runs the same <see cref="Parser"/> and generates
+/// nothing for a network with an error; reporting from an analyzer puts each diagnostic in the
+/// user's syntax tree, where <c>#pragma warning disable</c>, editorconfig and the IDE reach it.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NetworkAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.All);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolAction(AnalyzeNetwork, SymbolKind.NamedType);
+        context.RegisterSymbolAction(AnalyzeStrayLayer, SymbolKind.Property);
+    }
+
+    private static void AnalyzeNetwork(SymbolAnalysisContext context)
+    {
+        foreach (var attribute in context.Symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != KnownNames.NetworkAttribute) continue;
+            var declaration = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            if (declaration is null) continue;
+            var result = Parser.Parse(context.Symbol, declaration, attribute, context.CancellationToken);
+            foreach (var diagnostic in result.Diagnostics)
+                context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
+        }
+    }
+
+    private static void AnalyzeStrayLayer(SymbolAnalysisContext context)
+    {
+        if (Parser.StrayLayer((IPropertySymbol)context.Symbol, context.CancellationToken) is { } diagnostic)
+            context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
+    }
+}
