@@ -34,4 +34,19 @@ public partial class TrainerStepTests
         var error = Assert.Throws<ArgumentException>(() => trainer.Step([0f, 1f, 1f, 0f], [1f, 0f]));
         Assert.Contains("at most 1 rows; got 2", error.Message);
     }
+
+    [Fact]
+    public void An_update_that_overflows_a_weight_is_reported_at_once_not_a_step_later()
+    {
+        // Regression towards 1000: the loss (≈ 10⁶) and gradient (|g| up to ≈ 2000) are finite, but θ − 10³⁷·g overflows float.
+        var net = new OverfittingNet(seed: 1);
+        using var trainer = new Trainer(net, new Sgd(1e37f), maxBatchSize: 1);
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Step([0.5f], [1000f]));
+        Assert.Contains("the update made some parameters non-finite", error.Message, StringComparison.OrdinalIgnoreCase);
+
+        var fit = Assert.Throws<TrainingDivergedException>(() => new OverfittingNet(seed: 1).Fit([0.5f, -0.5f], [1000f, -1000f],
+            new TrainOptions { BatchSize = 1, Optimizer = new Sgd(1e37f), Shuffle = false }));
+        Assert.Equal((1, 1), (fit.Epoch, fit.Batch));
+        Assert.Contains("epoch 1, batch 1 of 2", fit.Message);
+    }
 }

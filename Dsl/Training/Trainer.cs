@@ -83,8 +83,8 @@ public sealed class Trainer : IDisposable
             throw new ArgumentException($"This trainer takes batches of at most {MaxBatchSize} rows; got {rows}.", nameof(inputs));
         inputs.CopyTo(_batchInputs);
         targets.CopyTo(_batchTargets);
-        return StepStaged(rows, dropoutSeed) is { } loss ? loss
-            : throw new TrainingDivergedException("The loss or its gradient is not finite; the step was not applied.");
+        return StepStaged(rows, dropoutSeed, out string? failure) is { } loss ? loss
+            : throw new TrainingDivergedException(char.ToUpperInvariant(failure![0]) + failure[1..]);
     }
 
     /// <summary>
@@ -110,8 +110,18 @@ public sealed class Trainer : IDisposable
 
     internal Span<float> BatchTargets => _batchTargets;
 
-    /// <summary>A step on the first <paramref name="rows"/> staged rows; null (and no update) if it diverged.</summary>
-    internal float? StepStaged(int rows, ulong dropoutSeed)
+    /// <summary>Why a step failed, for the exception: the step was refused before touching the weights.</summary>
+    internal const string NonFiniteGradient =
+        "the loss or its gradient is not finite; the step was not applied, so the network keeps the parameters of its last good step. " +
+        "Try a smaller learning rate or check the data.";
+
+    /// <summary>Why a step failed: a finite gradient whose update overflowed float.</summary>
+    internal const string NonFiniteUpdate =
+        "the update made some parameters non-finite (the learning rate is too large for these gradients); " +
+        "the parameters of the last good step are lost. Try a smaller learning rate.";
+
+    /// <summary>A step on the first <paramref name="rows"/> staged rows; null and the reason if it diverged.</summary>
+    internal float? StepStaged(int rows, ulong dropoutSeed, out string? failure)
     {
         _plan = ShardPlan.For(rows);
         _scale = LossFunctions.MeanScale(_network.Loss, rows, _network.OutputSize);
@@ -124,13 +134,28 @@ public sealed class Trainer : IDisposable
         _pool.Run(_chunkSums.Length, _reduceChunk);
 
         // A failed step must not reach the weights: check everything before the update.
-        float gradientSum = 0f;
-        foreach (float sum in _chunkSums) gradientSum += sum;
-        if (!float.IsFinite(loss) || !float.IsFinite(gradientSum))
+        failure = null;
+        if (!float.IsFinite(loss) || !AllFinite(_chunkSums))
+        {
+            failure = NonFiniteGradient;
             return null;
+        }
         OptimizerState.BeginStep();
         _pool.Run(_chunkSums.Length, _updateChunk);
+        // A finite gradient can still overflow a weight (a huge learning rate): say so at once.
+        if (!AllFinite(_chunkSums))
+        {
+            failure = NonFiniteUpdate;
+            return null;
+        }
         return loss;
+    }
+
+    private static bool AllFinite(float[] sums)
+    {
+        float total = 0f;
+        foreach (float sum in sums) total += sum;
+        return float.IsFinite(total);
     }
 
     private void RunShard(int shard)
@@ -160,7 +185,9 @@ public sealed class Trainer : IDisposable
     private void UpdateChunk(int chunk)
     {
         var (start, length) = Chunk(chunk);
-        OptimizerState.UpdateChunk(_network.Parameters.Slice(start, length), _gradients[0].AsSpan(start, length), start);
+        Span<float> parameters = _network.Parameters.Slice(start, length);
+        OptimizerState.UpdateChunk(parameters, _gradients[0].AsSpan(start, length), start);
+        _chunkSums[chunk] = TensorPrimitives.Sum(parameters); // still in cache: the check is cheap
     }
 
     private (int Start, int Length) Chunk(int chunk)

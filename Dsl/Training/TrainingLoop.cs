@@ -46,11 +46,8 @@ public static class TrainingLoop
                 Gather(inputs, trainRows.AsSpan(start, n), inputSize, trainer.BatchInputs);
                 Gather(targets, trainRows.AsSpan(start, n), width, trainer.BatchTargets);
                 ulong dropoutSeed = SeededRandom.Mix((ulong)options.Seed, (ulong)++step);
-                float loss = trainer.StepStaged(n, dropoutSeed)
-                    ?? throw new TrainingDivergedException(
-                        $"The loss or its gradient became non-finite in epoch {epoch}, batch {batch + 1} of {batches}; " +
-                        "the step was not applied, so the network keeps the parameters of the last good step. " +
-                        "Try a smaller learning rate or check the data.", epoch, batch + 1);
+                float loss = trainer.StepStaged(n, dropoutSeed, out string? failure)
+                    ?? throw new TrainingDivergedException($"Training diverged in epoch {epoch}, batch {batch + 1} of {batches}: {failure}", epoch, batch + 1);
                 lossSum += (double)loss * n;
                 var (c, total) = trainer.LastAccuracy;
                 correct += c;
