@@ -36,23 +36,23 @@ public static class LossFunctions
         for (int i = 0; i < logits.Length; i++)
         {
             float z = logits[i], y = targets[i];
-            // In double, with an accurate log(1 + t): in float, 1 + e^−|z| drops most of e^−|z|'s digits,
-            // so a confident prediction's loss came out wrong in its leading digits (or as 0 beyond |z| ≈ 17).
-            double zd = z;
-            sum += Math.Max(zd, 0.0) - zd * y + Log1P(Math.Exp(-Math.Abs(zd)));
-            if (!delta.IsEmpty) delta[i] = scale * (Activations.Sigmoid(z) - y);
+            // t = e^−|z| ∈ (0, 1] never overflows; it gives both the loss and σ(z).
+            float t = MathF.Exp(-MathF.Abs(z));
+            sum += MathF.Max(z, 0f) - z * y + Log1P(t);
+            if (!delta.IsEmpty) delta[i] = scale * ((z >= 0f ? 1f : t) / (1f + t) - y);
         }
         return (float)(sum * scale);
     }
 
     /// <summary>
-    /// <c>log(1 + t)</c> to full double precision for small t as well (Goldberg's correction: the rounding of
-    /// <c>1 + t</c> is divided back out). <c>double.LogP1</c> is not enough: it computes <c>log(t + 1)</c> directly.
+    /// <c>log(1 + t)</c> to full float precision for small t as well (Goldberg's correction: the rounding
+    /// of <c>1 + t</c> is divided back out). Plain <c>log(1 + t)</c> drops most of a small t's digits, so a
+    /// confident prediction's loss would come out wrong in its leading digits, or as 0 beyond |z| ≈ 17.
     /// </summary>
-    private static double Log1P(double t)
+    private static float Log1P(float t)
     {
-        double u = 1.0 + t;
-        return u == 1.0 ? t : Math.Log(u) * (t / (u - 1.0));
+        float u = 1f + t;
+        return u == 1f ? t : MathF.Log(u) * (t / (u - 1f));
     }
 
     /// <summary>
