@@ -1,17 +1,21 @@
 namespace NetDsl;
 
 /// <summary>
-/// How a mini-batch is cut into shards for parallel workers. The cut depends on the batch size
-/// alone — never on the thread count — and shard gradients are summed in shard order, so a run
-/// gives the same bits on 1, 2 or 64 threads.
+/// How a mini-batch is cut into shards for parallel workers. The cut depends on the batch size and
+/// the machine's core count — never on the thread count a run asks for — and shard gradients are
+/// summed in shard order, so on a given machine a run gives the same bits on 1, 2 or 64 threads.
+/// (Across machines the SIMD kernels differ anyway: the bits are a machine's, not the world's.)
 /// </summary>
 internal readonly record struct ShardPlan(int Rows, int Count, int RowsPerShard)
 {
     /// <summary>Fewer rows than this are not worth a shard of their own.</summary>
     public const int MinRowsPerShard = 16;
 
-    /// <summary>At most this many shards: each costs a gradient buffer and a pass to sum it.</summary>
-    public const int MaxShards = 4;
+    /// <summary>
+    /// At most one shard a core (2 to 8): each shard costs a gradient buffer and a pass to sum it,
+    /// memory traffic that more shards than cores never pays back.
+    /// </summary>
+    public static readonly int MaxShards = Math.Clamp(Environment.ProcessorCount, 2, 8);
 
     public static ShardPlan For(int rows)
     {
