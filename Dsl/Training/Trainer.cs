@@ -45,9 +45,10 @@ public sealed class Trainer : IDisposable
         _pool = new WorkerPool(Math.Min(threads, plan.Count));
         _workspaces = new NetworkWorkspace[plan.Count];
         _gradients = new float[plan.Count][];
+        int shardRows = ShardPlan.MaxRowsPerShard(maxBatchSize);
         for (int s = 0; s < plan.Count; s++)
         {
-            _workspaces[s] = network.CreateWorkspace(ShardPlan.MaxRowsPerShard(maxBatchSize));
+            _workspaces[s] = network.CreateWorkspace(shardRows);
             _gradients[s] = new float[network.Parameters.Length];
         }
         _shardLoss = new float[plan.Count];
@@ -74,7 +75,7 @@ public sealed class Trainer : IDisposable
     /// One optimizer step on a batch (row-major inputs <c>[rows × InputSize]</c> and targets
     /// <c>[rows × OutputSize]</c>). Returns the batch's mean loss, the value before the update.
     /// Throws <see cref="TrainingDivergedException"/> and leaves the parameters untouched when the loss
-    /// or gradient is not finite.
+    /// or gradient is not finite; also throws, at once, when a finite gradient's update overflows a weight.
     /// </summary>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ulong dropoutSeed = 0)
     {
