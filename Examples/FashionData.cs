@@ -5,14 +5,13 @@ internal static class FashionData
 {
     public static (Dataset Train, Dataset Test, bool Full) Load(string? directory, bool quiet = false)
     {
-        if (FashionMnist.TryFind(directory, out string found))
+        // A folder the user names is the only one tried: falling back elsewhere would hide a typo.
+        if (directory is not null || FashionMnist.TryFind(null, out directory))
         {
-            var (train, test) = FashionMnist.Load(found);
-            if (!quiet) Console.WriteLine($"Fashion-MNIST from {found}: {train.Count} training and {test.Count} test images.");
+            var (train, test) = FashionMnist.Load(directory);
+            if (!quiet) Console.WriteLine($"Fashion-MNIST from {directory}: {train.Count} training and {test.Count} test images.");
             return (train, test, true);
         }
-        if (directory is not null)
-            throw new DirectoryNotFoundException($"No Fashion-MNIST files in '{directory}'. {FashionMnist.MissingMessage}");
         var (subsetTrain, subsetTest) = FashionMnist.LoadSubset();
         if (!quiet)
         {
