@@ -9,12 +9,6 @@ namespace NetDsl;
 /// </summary>
 public static class Activations
 {
-    /// <summary><c>σ(z) = 1 / (1 + e^−z)</c></summary>
-    public static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
-
-    /// <summary><c>max(0, z)</c></summary>
-    public static float ReLU(float z) => MathF.Max(z, 0f);
-
     /// <summary><c>a = σ(z)</c>, elementwise.</summary>
     public static void Sigmoid(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Sigmoid(z, a);
 
