@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+
+namespace NetDsl.Examples;
+
+/// <summary>
+/// The command line of the examples program, parsed strictly by System.CommandLine: one subcommand
+/// per example, the lecture tour when there is none. Exit codes: 0 done, 1 a data or IO error (its
+/// message, no stack trace), 2 a usage error (the parser's message and a pointer to --help).
+/// </summary>
+public static class Cli
+{
+    /// <summary>The program's name in help and in the pointer to it.</summary>
+    public const string Name = "Examples";
+
+    public const int Success = 0, DataError = 1, UsageError = 2;
+
+    private const string Tiny = "tiny-2-3-1";
+
+    /// <summary>The benchmark groups and workloads <c>bench</c> accepts.</summary>
+    public static IReadOnlyList<string> BenchTargets { get; } = ["tiny", "fashion", "all", Tiny, .. FashionBenchmark.Workloads];
+
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs what they name. Help, parse errors and data errors go
+    /// to <paramref name="output"/> and <paramref name="error"/>; the examples themselves print to the console.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        ParseResult parsed = CreateRootCommand().Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            foreach (ParseError problem in parsed.Errors) error.WriteLine(problem.Message);
+            error.WriteLine($"See '{CommandPath(parsed.CommandResult)} --help'.");
+            return UsageError;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception problem) when (problem is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Missing or foreign data files: the message says what was expected.
+            error.WriteLine(problem.Message);
+            return DataError;
+        }
+    }
+
+    private static RootCommand CreateRootCommand()
+    {
+        var data = new Option<string>("--data")
+        {
+            Description = "The folder holding the full Fashion-MNIST (its four IDX files, plain or .gz); only that folder is tried. " +
+                "Without it: $FASHION_MNIST_DIR, then /usr/share/datasets/fashion-mnist, else the subset shipped in data/.",
+            HelpName = "DIR",
+        };
+        data.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is string folder && !Directory.Exists(folder))
+                result.AddError($"Option '--data': there is no folder '{folder}'.");
+        });
+
+        var epochs = new Option<int?>("--epochs")
+        {
+            Description = "The most epochs to train (at least 1; default 50; early stopping may end sooner).",
+            HelpName = "N",
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Single().Value;
+                if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count >= 1) return count;
+                result.AddError($"Cannot parse argument '{token}' for option '--epochs': expected a whole number of at least 1.");
+                return null;
+            },
+        };
+
+        var tour = new Command("tour", "The lecture tour: the perceptron, then the pass/fail network before and after training (the default).");
+        tour.SetAction(_ => Tour.Run());
+
+        var perceptron = new Command("perceptron", "The perceptron's worked example: ŷ = σ(θ₀ + θ·x).");
+        perceptron.SetAction(_ => Tour.Perceptron());
+
+        var passFail = new Command("pass-fail", "Will I pass this class? A 2 → 3 → 1 network before and after training.");
+        passFail.SetAction(_ => Tour.PassFailNetwork());
+
+        var fashion = new Command("fashion", "Trains FashionWide (784 → 512 ReLU → dropout 0.2 → 10 softmax) on Fashion-MNIST and reports test accuracy.")
+        {
+            data, epochs,
+        };
+        fashion.SetAction(result => FashionExample.Run(result.GetValue(data), result.GetValue(epochs)));
+
+        var target = new Argument<string>("workload")
+        {
+            Description = $"tiny, fashion (its three workloads), all, or one workload: {string.Join(", ", BenchTargets.Skip(3))}.",
+            HelpName = "workload",
+        };
+        target.AcceptOnlyFromAmong([.. BenchTargets]);
+        var bench = new Command("bench", "Runs the benchmark workloads of DESIGN.md and prints one JSON line per metric.")
+        {
+            target, data,
+        };
+        bench.SetAction(result => Bench(result.GetValue(target)!, result.GetValue(data)));
+
+        var root = new RootCommand("NetDsl's examples: MIT 6.S191 lecture 1 as networks declared in C#, and the benchmarks.")
+        {
+            tour, perceptron, passFail, fashion, bench,
+        };
+        root.HelpName = Name;
+        root.SetAction(_ => Tour.Run());
+        return root;
+    }
+
+    private static void Bench(string target, string? dataDirectory)
+    {
+        string[] workloads = target switch
+        {
+            "tiny" => [Tiny],
+            "fashion" => FashionBenchmark.Workloads,
+            "all" => [Tiny, .. FashionBenchmark.Workloads],
+            var name => [name],
+        };
+        foreach (string workload in workloads)
+        {
+            if (workload == Tiny) TinyBenchmark.Run();
+            else FashionBenchmark.Run(workload, dataDirectory);
+        }
+    }
+
+    /// <summary>"Examples" or "Examples fashion": the command the user was typing.</summary>
+    private static string CommandPath(CommandResult command) =>
+        command.Parent is CommandResult parent ? $"{CommandPath(parent)} {command.Command.Name}" : Name;
+}
