@@ -95,7 +95,7 @@ public static class Cli
             HelpName = "workload",
         };
         target.AcceptOnlyFromAmong([.. BenchTargets]);
-        var bench = new Command("bench", "Runs the benchmark workloads of DESIGN.md and prints one JSON line per metric.")
+        var bench = new Command("bench", "Runs the benchmark workloads (the same work as bench/torchsharp.sh) and prints one JSON line per metric.")
         {
             target, data,
         };

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace NetDsl.Examples;
 
 /// <summary>
-/// The fashion-* workloads of DESIGN.md, as the TorchSharp peer runs them: train for a number of
+/// The fashion-* workloads, as the TorchSharp peer (bench/TorchPeer) runs them: train for a number of
 /// epochs (PEER_EPOCHS, default 5), then report seconds per epoch, milliseconds per step and test accuracy.
 /// </summary>
 internal static class FashionBenchmark
