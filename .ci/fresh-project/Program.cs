@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.Intrinsics;
 using NetDsl;
 using NetDsl.Datasets;
+using FreshProject;
 
 // A new user's first program: declare networks, train them, evaluate, predict. It prints every
 // prediction with its bits, so the JIT build and the Native AOT build can be compared line by line.
@@ -73,29 +74,4 @@ static (float[] Inputs, float[] Targets) Students(int count, int seed)
         targets[i] = lectures + 2f * hours >= 12f ? 1f : 0f;
     }
     return (inputs, targets);
-}
-
-/// <summary>Lectures attended and hours on the final project in, a pass probability out.</summary>
-[Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
-public partial class PassFail
-{
-    [Dense(3, Activation.Sigmoid)] public partial Layer Hidden { get; }
-    [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
-}
-
-/// <summary>A small Fashion-MNIST classifier.</summary>
-[Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
-public partial class Classifier
-{
-    [Dense(64, Activation.ReLU, Init = Initializer.HeUniform)] public partial Layer Hidden { get; }
-    [Dropout(0.1)] public partial Layer Dropout { get; }
-    [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
-}
-
-/// <summary>One input, one output, a curve in between.</summary>
-[Network(Inputs = 1)]
-public partial class Sine
-{
-    [Dense(16, Activation.Tanh)] public partial Layer Hidden { get; }
-    [Dense(1)] public partial Layer Output { get; }
 }
