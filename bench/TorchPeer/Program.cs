@@ -1,0 +1,101 @@
+// The TorchSharp peer (libtorch 2.10 CPU): the same workloads as `Examples -- bench`, written as a PyTorch user would.
+// Prints one JSON object per line: {"workload":..., "metric":..., "value":...}
+using System.Diagnostics;
+using System.IO.Compression;
+using TorchSharp;
+using static TorchSharp.torch;
+
+var which = args.Length > 0 ? args[0] : "all";
+var threads = Environment.GetEnvironmentVariable("PEER_THREADS");
+if (threads != null) torch.set_num_threads(int.Parse(threads));
+torch.manual_seed(0);
+
+void Emit(string workload, string metric, double value) =>
+    Console.WriteLine($"{{\"workload\":\"{workload}\",\"metric\":\"{metric}\",\"value\":{value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}}}");
+
+double TimePerIter(Action step, int warm, double seconds)
+{
+    for (int i = 0; i < warm; i++) step();
+    var sw = Stopwatch.StartNew(); int n = 0;
+    while (sw.Elapsed.TotalSeconds < seconds) { step(); n++; }
+    return sw.Elapsed.TotalSeconds / n;
+}
+
+(float[] x, byte[] y, int n) LoadIdx(string dir, string prefix)
+{
+    byte[] Read(string f) { using var gz = new GZipStream(File.OpenRead(Path.Combine(dir, f)), CompressionMode.Decompress); using var ms = new MemoryStream(); gz.CopyTo(ms); return ms.ToArray(); }
+    var img = Read($"{prefix}-images-idx3-ubyte.gz"); var lab = Read($"{prefix}-labels-idx1-ubyte.gz");
+    int n = (img[4] << 24) | (img[5] << 16) | (img[6] << 8) | img[7];
+    var x = new float[n * 784];
+    for (int i = 0; i < x.Length; i++) x[i] = img[16 + i] / 255f;
+    return (x, lab[8..], n);
+}
+
+if (which is "all" or "tiny")
+{
+    // Lecture network: 2 inputs, 3 sigmoid hidden units, 1 sigmoid output, binary cross-entropy, plain SGD, one sample per step.
+    var xs = torch.tensor(new float[] { 4, 5 }).reshape(1, 2); var ys = torch.tensor(new float[] { 1 }).reshape(1, 1);
+    var m = nn.Sequential(("h", nn.Linear(2, 3)), ("s", nn.Sigmoid()), ("o", nn.Linear(3, 1)), ("s2", nn.Sigmoid()));
+    var opt = torch.optim.SGD(m.parameters(), 0.1); var bce = nn.BCELoss();
+    var t = TimePerIter(() => { using var d = torch.NewDisposeScope(); opt.zero_grad(); var l = bce.forward(m.forward(xs), ys); l.backward(); opt.step(); }, 200, 2);
+    Emit("tiny-2-3-1", "train_step_us", t * 1e6);
+    using (torch.no_grad())
+    {
+        var ti = TimePerIter(() => { using var d = torch.NewDisposeScope(); m.forward(xs); }, 200, 1);
+        Emit("tiny-2-3-1", "infer_us", ti * 1e6);
+    }
+}
+
+if (which is "all" or "mlp" or "fashion")
+{
+    var dir = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") ?? "/usr/share/datasets/fashion-mnist";
+    var (trx, trY, trn) = LoadIdx(dir, "train"); var (tex, teY, ten) = LoadIdx(dir, "t10k");
+    var Xtr = torch.tensor(trx).reshape(trn, 784); var Ytr = torch.tensor(trY.Select(b => (long)b).ToArray());
+    var Xte = torch.tensor(tex).reshape(ten, 784); var Yte = torch.tensor(teY.Select(b => (long)b).ToArray());
+
+    foreach (var (name, hidden, dropout, batch, optName) in new[] {
+        ("fashion-784-128-10", new[] { 128 }, 0.0, 32, "adam"),
+        ("fashion-784-128-10-b256", new[] { 128 }, 0.0, 256, "adam"),
+        ("fashion-784-512-512-10-dropout", new[] { 512, 512 }, 0.2, 128, "rmsprop") })
+    {
+        if (which == "mlp" && name != "fashion-784-128-10-b256") continue;
+        torch.manual_seed(0);
+        var layers = new List<(string, torch.nn.Module<Tensor, Tensor>)>(); int prev = 784; int k = 0;
+        foreach (var h in hidden) { layers.Add(($"l{k}", nn.Linear(prev, h))); layers.Add(($"r{k}", nn.ReLU())); if (dropout > 0) layers.Add(($"d{k}", nn.Dropout(dropout))); prev = h; k++; }
+        layers.Add(("out", nn.Linear(prev, 10)));
+        var model = nn.Sequential(layers);
+        torch.optim.Optimizer opt = optName == "adam" ? torch.optim.Adam(model.parameters(), 1e-3) : torch.optim.RMSProp(model.parameters(), 1e-3, alpha: 0.9, eps: 1e-7);
+        var ce = nn.CrossEntropyLoss();
+        int epochs = int.Parse(Environment.GetEnvironmentVariable("PEER_EPOCHS") ?? "5");
+        var sw = Stopwatch.StartNew(); long steps = 0;
+        for (int e = 0; e < epochs; e++)
+        {
+            model.train();
+            var perm = torch.randperm(trn);
+            for (int i = 0; i < trn; i += batch)
+            {
+                using var d = torch.NewDisposeScope();
+                var idx = perm.slice(0, i, Math.Min(i + batch, trn), 1);
+                opt.zero_grad(); var l = ce.forward(model.forward(Xtr.index_select(0, idx)), Ytr.index_select(0, idx)); l.backward(); opt.step(); steps++;
+            }
+        }
+        var train = sw.Elapsed.TotalSeconds;
+        model.eval(); double acc;
+        using (torch.no_grad()) { acc = model.forward(Xte).argmax(1).eq(Yte).to_type(ScalarType.Float32).mean().item<float>(); }
+        Emit(name, "epoch_s", train / epochs);
+        Emit(name, "train_step_ms", train / steps * 1e3);
+        Emit(name, $"test_acc_after_{epochs}_epochs", acc);
+    }
+}
+
+if (which is "all" or "peak")
+{
+    // The practical limit of this machine: a large single-precision matrix product in libtorch.
+    foreach (var nThreads in new[] { 1, torch.get_num_threads() })
+    {
+        torch.set_num_threads(nThreads);
+        var a = torch.randn(2048, 2048); var b = torch.randn(2048, 2048);
+        var t = TimePerIter(() => { using var d = torch.NewDisposeScope(); torch.mm(a, b); }, 3, 3);
+        Emit($"sgemm-2048-threads{nThreads}", "gflops", 2.0 * 2048 * 2048 * 2048 / t / 1e9);
+    }
+}
