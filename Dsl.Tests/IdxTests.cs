@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
+using NetDsl.Datasets;
 using Xunit;
 
 namespace NetDsl.Tests;

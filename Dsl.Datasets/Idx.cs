@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace NetDsl;
+namespace NetDsl.Datasets;
 
 /// <summary>
 /// Reads the IDX format of Yann LeCun's MNIST files, also used by Fashion-MNIST:
