@@ -71,6 +71,13 @@ public static class FashionMnist
     public static (Dataset Train, Dataset Test) Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (File.Exists(directory))
+        {
+            throw new DirectoryNotFoundException(
+                $"'{directory}' is a file; expected the folder holding the four Fashion-MNIST files "
+                + $"({TrainImagesFile}, {TrainLabelsFile}, {TestImagesFile}, {TestLabelsFile}, each optionally .gz).");
+        }
+
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Fashion-MNIST folder '{directory}' does not exist. {MissingMessage}");
 

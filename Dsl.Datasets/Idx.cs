@@ -33,11 +33,12 @@ public static class Idx
     private const int MaxDeflateRatio = 1032;
 
     /// <summary>Reads an IDX images file (plain or gzip).</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (nothing, or a directory).</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX images file.</exception>
     public static IdxImages ReadImages(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
+        using var stream = OpenFile(path, "images", "train-images-idx3-ubyte.gz");
         return ReadImages(stream, path);
     }
 
@@ -67,11 +68,12 @@ public static class Idx
     }
 
     /// <summary>Reads an IDX labels file (plain or gzip).</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (nothing, or a directory).</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX labels file.</exception>
     public static byte[] ReadLabels(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
+        using var stream = OpenFile(path, "labels", "train-labels-idx1-ubyte.gz");
         return ReadLabels(stream, path);
     }
 
@@ -90,6 +92,20 @@ public static class Idx
         if (count < 0)
             throw source.Error($"absurd label count {count}: expected a count ≥ 0");
         return ReadBody(source, count, "labels");
+    }
+
+    /// <summary>Opens the file, naming a directory as one: opening it would only say "access denied".</summary>
+    private static FileStream OpenFile(string path, string what, string example)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"'{path}' is a directory; expected the IDX {what} file itself, such as {Path.Combine(path, example)}. "
+                + "FashionMnist.Load reads the four Fashion-MNIST files from a folder.",
+                path);
+        }
+
+        return File.OpenRead(path);
     }
 
     private static void ReadMagic(Source source, uint expected, string what)

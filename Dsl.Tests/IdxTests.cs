@@ -328,6 +328,16 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
+    public void Directory_given_for_an_idx_file_is_named_as_one()
+    {
+        var images = Assert.Throws<FileNotFoundException>(() => Idx.ReadImages(_dir));
+        Assert.StartsWith($"'{_dir}' is a directory; expected the IDX images file", images.Message);
+        Assert.Equal(_dir, images.FileName);
+        var labels = Assert.Throws<FileNotFoundException>(() => Idx.ReadLabels(_dir));
+        Assert.StartsWith($"'{_dir}' is a directory; expected the IDX labels file", labels.Message);
+    }
+
+    [Fact]
     public void Missing_file_names_the_path()
     {
         string path = Path.Combine(_dir, "nope-idx3-ubyte.gz");
@@ -517,6 +527,15 @@ public sealed class IdxTests : IDisposable
 
         var d = Assert.Throws<DirectoryNotFoundException>(() => FashionMnist.Load(Path.Combine(_dir, "absent")));
         Assert.Contains("does not exist", d.Message);
+    }
+
+    [Fact]
+    public void Load_given_a_file_for_the_folder_says_so()
+    {
+        WriteFashionSet(_dir);
+        string file = Path.Combine(_dir, "train-images-idx3-ubyte");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => FashionMnist.Load(file));
+        Assert.StartsWith($"'{file}' is a file; expected the folder holding the four Fashion-MNIST files", e.Message);
     }
 
     [Fact]
