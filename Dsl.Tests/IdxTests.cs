@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
+using NetDsl.Datasets;
 using Xunit;
 
 namespace NetDsl.Tests;
@@ -217,7 +218,9 @@ public sealed class IdxTests : IDisposable
     {
         byte[] file = ImagesFile(60000, 28, 28, Pattern(1234));
         string message = ImagesError(gzip ? Gzip(file) : file);
-        Assert.Contains("is truncated: expected 47040000 bytes of pixels (60000 images of 28×28), got 1234", message);
+        Assert.Contains("is truncated: expected 47040000 bytes of pixels (60000 images of 28×28), ", message);
+        // A few hundred bytes of gzip cannot hold 47 MB, so that is said without decompressing.
+        Assert.Contains(gzip ? "bytes of gzip data cannot expand to more than" : "got 1234", message);
     }
 
     [Fact]
@@ -261,6 +264,77 @@ public sealed class IdxTests : IDisposable
         gz[10] = 0xFF; // first deflate block: reserved block type 3
         string message = ImagesError(gz);
         Assert.Contains("test.idx: has corrupt gzip data", message);
+    }
+
+    // A header claiming 2.7 M images (2.1 GB, just under the largest array) over a small file used to
+    // cost seconds and gigabytes before "truncated"; the claim is now checked against what the file
+    // can hold, and no buffer grows beyond the data actually read.
+    [Theory]
+    [InlineData("plain", 2_700_000, "got 1024")]
+    [InlineData("gzip of zeros", 2_700_000, "bytes of gzip data cannot expand to more than")]
+    [InlineData("gzip", 60_000, "got 102400")] // 100 KB of gzip could hold 47 MB: read, and found short
+    public void Lying_image_count_fails_fast_without_allocating_the_claimed_size(string kind, int count, string actual)
+    {
+        byte[] header = ImagesFile(count, 28, 28, []);
+        byte[] file = kind switch
+        {
+            "plain" => [.. header, .. Pattern(1024)],
+            "gzip of zeros" => GzipWithZeros(header, 64 << 20),
+            _ => Gzip([.. header, .. RandomBytes(102400)]),
+        };
+        string path = Path.Combine(_dir, "train-images-idx3-ubyte.gz");
+        File.WriteAllBytes(path, file);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.StartsWith($"{path}: is truncated: expected {count * 784L} bytes of pixels ({count} images of 28×28)", e.Message);
+        Assert.Contains(actual, e.Message);
+        Assert.True(allocated < 4 << 20, $"reading allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Lying_label_count_in_a_plain_file_fails_without_allocating_the_claimed_size()
+    {
+        byte[] file = LabelsFile(Pattern(10));
+        BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(4), int.MaxValue);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        string message = LabelsError(file);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.Contains($"is truncated: expected {int.MaxValue} bytes of labels, got 10", message);
+    }
+
+    /// <summary><paramref name="head"/> then <paramref name="zeros"/> zero bytes, gzipped: a tiny file that expands ~1000-fold.</summary>
+    private static byte[] GzipWithZeros(byte[] head, int zeros)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(head);
+            var block = new byte[1 << 20];
+            for (int left = zeros; left > 0; left -= block.Length)
+                gzip.Write(block, 0, Math.Min(left, block.Length));
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] RandomBytes(int length)
+    {
+        var bytes = new byte[length];
+        new Random(7).NextBytes(bytes);
+        return bytes;
+    }
+
+    [Fact]
+    public void Directory_given_for_an_idx_file_is_named_as_one()
+    {
+        var images = Assert.Throws<FileNotFoundException>(() => Idx.ReadImages(_dir));
+        Assert.StartsWith($"'{_dir}' is a directory; expected the IDX images file", images.Message);
+        Assert.Equal(_dir, images.FileName);
+        var labels = Assert.Throws<FileNotFoundException>(() => Idx.ReadLabels(_dir));
+        Assert.StartsWith($"'{_dir}' is a directory; expected the IDX labels file", labels.Message);
     }
 
     [Fact]
@@ -453,6 +527,15 @@ public sealed class IdxTests : IDisposable
 
         var d = Assert.Throws<DirectoryNotFoundException>(() => FashionMnist.Load(Path.Combine(_dir, "absent")));
         Assert.Contains("does not exist", d.Message);
+    }
+
+    [Fact]
+    public void Load_given_a_file_for_the_folder_says_so()
+    {
+        WriteFashionSet(_dir);
+        string file = Path.Combine(_dir, "train-images-idx3-ubyte");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => FashionMnist.Load(file));
+        Assert.StartsWith($"'{file}' is a file; expected the folder holding the four Fashion-MNIST files", e.Message);
     }
 
     [Fact]

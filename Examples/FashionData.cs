@@ -1,3 +1,5 @@
+using NetDsl.Datasets;
+
 namespace NetDsl.Examples;
 
 /// <summary>Finds Fashion-MNIST: the full set if present (--data, FASHION_MNIST_DIR, the Debian package), else the shipped subset.</summary>

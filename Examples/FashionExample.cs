@@ -1,3 +1,5 @@
+using NetDsl.Datasets;
+
 namespace NetDsl.Examples;
 
 /// <summary>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the small Fashion-MNIST subset that NetDsl ships as embedded resources
+# Builds the small Fashion-MNIST subset that NetDsl.Datasets ships as embedded resources
 # (data/fashion-mnist-subset/, read by FashionMnist.LoadSubset()).
 #
 #   data/make-fashion-subset.sh [SOURCE_DIR]

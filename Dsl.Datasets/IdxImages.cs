@@ -1,4 +1,4 @@
-namespace NetDsl;
+namespace NetDsl.Datasets;
 
 /// <summary>
 /// The contents of an IDX images file: <see cref="Count"/> greyscale images of

@@ -1,11 +1,11 @@
-namespace NetDsl;
+namespace NetDsl.Datasets;
 
 /// <summary>
 /// Fashion-MNIST (Zalando Research: Han Xiao, Kashif Rasul, Roland Vollgraf; MIT licence;
 /// https://github.com/zalandoresearch/fashion-mnist): 28×28 greyscale images of clothing
 /// in 10 classes, 60000 for training and 10000 for testing, as four IDX files.
 /// <see cref="Load"/> reads the full set from a folder; <see cref="LoadSubset"/> reads a
-/// class-balanced subset (6000 training, 1000 test images) built into NetDsl.
+/// class-balanced subset (6000 training, 1000 test images) built into NetDsl.Datasets.
 /// </summary>
 public static class FashionMnist
 {
@@ -37,7 +37,7 @@ public static class FashionMnist
     public const string TestLabelsFile = "t10k-labels-idx1-ubyte";
 
     /// <summary>Prefix of the names of the embedded resources holding the subset.</summary>
-    internal const string SubsetResourcePrefix = "NetDsl.Data.fashion-mnist-subset.";
+    internal const string SubsetResourcePrefix = "NetDsl.Datasets.fashion-mnist-subset.";
 
     /// <summary>The class names, by label.</summary>
     public static IReadOnlyList<string> ClassNames { get; } =
@@ -71,6 +71,13 @@ public static class FashionMnist
     public static (Dataset Train, Dataset Test) Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (File.Exists(directory))
+        {
+            throw new DirectoryNotFoundException(
+                $"'{directory}' is a file; expected the folder holding the four Fashion-MNIST files "
+                + $"({TrainImagesFile}, {TrainLabelsFile}, {TestImagesFile}, {TestLabelsFile}, each optionally .gz).");
+        }
+
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Fashion-MNIST folder '{directory}' does not exist. {MissingMessage}");
 
@@ -110,11 +117,11 @@ public static class FashionMnist
     }
 
     /// <summary>
-    /// Reads the subset built into NetDsl: 6000 training images (600 per class) drawn from the
+    /// Reads the subset built into NetDsl.Datasets: 6000 training images (600 per class) drawn from the
     /// training set and 1000 test images (100 per class) from the test set, made by
     /// <c>data/make-fashion-subset.sh</c>. Each call returns fresh arrays.
     /// </summary>
-    /// <exception cref="InvalidOperationException">NetDsl was built without the subset's resources.</exception>
+    /// <exception cref="InvalidOperationException">NetDsl.Datasets was built without the subset's resources.</exception>
     public static (Dataset Train, Dataset Test) LoadSubset()
     {
         IdxImages trainImages = ReadResource(TrainImagesFile, Idx.ReadImages);
@@ -131,8 +138,8 @@ public static class FashionMnist
         string name = SubsetResourcePrefix + file + ".gz";
         using Stream stream = typeof(FashionMnist).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException(
-                $"NetDsl was built without the embedded resource '{name}' holding the Fashion-MNIST subset "
-                + "(data/fashion-mnist-subset/, embedded by Dsl/Dsl.csproj).");
+                $"NetDsl.Datasets was built without the embedded resource '{name}' holding the Fashion-MNIST subset "
+                + "(data/fashion-mnist-subset/, embedded by Dsl.Datasets/Dsl.Datasets.csproj).");
         return read(stream, "embedded resource " + name);
     }
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace NetDsl;
+namespace NetDsl.Datasets;
 
 /// <summary>
 /// Reads the IDX format of Yann LeCun's MNIST files, also used by Fashion-MNIST:
@@ -13,7 +13,8 @@ namespace NetDsl;
 /// recognised by its magic bytes <c>1F 8B</c>, not by the file name.
 /// </summary>
 /// <remarks>Every problem with the data is reported as an <see cref="InvalidDataException"/>
-/// whose message names the source and what was expected and found.</remarks>
+/// whose message names the source and what was expected and found. The sizes a header declares
+/// are checked against what the data can hold before anything is allocated for them.</remarks>
 public static class Idx
 {
     /// <summary>Magic of an IDX file of unsigned bytes with 3 dimensions (images).</summary>
@@ -25,14 +26,19 @@ public static class Idx
     /// <summary>Largest image side accepted; anything beyond is taken for a corrupt header.</summary>
     public const int MaxImageSide = 1 << 16;
 
-    private const int InitialBufferSize = 1 << 24;
+    /// <summary>First buffer for gzip data, whose size is unknown until it is read; doubled as data arrives.</summary>
+    private const int InitialGzipBufferSize = 1 << 20;
+
+    /// <summary>Deflate's largest expansion (zlib's documented maximum): n compressed bytes never give more than 1032·n.</summary>
+    private const int MaxDeflateRatio = 1032;
 
     /// <summary>Reads an IDX images file (plain or gzip).</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (nothing, or a directory).</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX images file.</exception>
     public static IdxImages ReadImages(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
+        using var stream = OpenFile(path, "images", "train-images-idx3-ubyte.gz");
         return ReadImages(stream, path);
     }
 
@@ -62,11 +68,12 @@ public static class Idx
     }
 
     /// <summary>Reads an IDX labels file (plain or gzip).</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/> (nothing, or a directory).</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX labels file.</exception>
     public static byte[] ReadLabels(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
+        using var stream = OpenFile(path, "labels", "train-labels-idx1-ubyte.gz");
         return ReadLabels(stream, path);
     }
 
@@ -85,6 +92,20 @@ public static class Idx
         if (count < 0)
             throw source.Error($"absurd label count {count}: expected a count ≥ 0");
         return ReadBody(source, count, "labels");
+    }
+
+    /// <summary>Opens the file, naming a directory as one: opening it would only say "access denied".</summary>
+    private static FileStream OpenFile(string path, string what, string example)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"'{path}' is a directory; expected the IDX {what} file itself, such as {Path.Combine(path, example)}. "
+                + "FashionMnist.Load reads the four Fashion-MNIST files from a folder.",
+                path);
+        }
+
+        return File.OpenRead(path);
     }
 
     private static void ReadMagic(Source source, uint expected, string what)
@@ -117,9 +138,19 @@ public static class Idx
 
     private static byte[] ReadBody(Source source, int expected, string what)
     {
-        // Grow the buffer as data arrives rather than trusting the header with one huge
-        // allocation: a corrupt header on a short file then fails with "truncated", cheaply.
-        byte[] buffer = new byte[Math.Min(expected, InitialBufferSize)];
+        // Check the header's claim against what the data can hold before allocating for it, so a
+        // lying header on a small file fails at once instead of after gigabytes of work.
+        if (expected > source.MaxRemaining)
+        {
+            throw source.Error(source.Compressed is long compressed
+                ? $"is truncated: expected {expected} bytes of {what}, but its {compressed} bytes of gzip data "
+                  + $"cannot expand to more than {compressed * MaxDeflateRatio} bytes (deflate's limit is {MaxDeflateRatio}:1)"
+                : $"is truncated: expected {expected} bytes of {what}, got {source.MaxRemaining}");
+        }
+
+        // A plain file was just shown to hold the data. For gzip, grow the buffer as data arrives,
+        // so a header claiming more than is there costs no more memory than the data itself.
+        byte[] buffer = new byte[source.Compressed is null ? expected : Math.Min(expected, InitialGzipBufferSize)];
         int total = 0;
         while (true)
         {
@@ -197,6 +228,8 @@ public static class Idx
     {
         private readonly Stream _data;
         private readonly GZipStream? _gzip;
+        private readonly long _length;
+        private long _read;
 
         public Source(Stream stream, string name)
         {
@@ -212,6 +245,7 @@ public static class Idx
             }
 
             long start = raw.Position;
+            _length = raw.Length - start;
             Span<byte> head = stackalloc byte[2];
             int got = raw.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             raw.Position = start;
@@ -222,11 +256,22 @@ public static class Idx
 
         public string Name { get; }
 
+        /// <summary>For gzip data, its compressed size; null for plain data.</summary>
+        public long? Compressed => _gzip is null ? null : _length;
+
+        /// <summary>
+        /// The most bytes still to come: exact for plain data; for gzip, what the compressed bytes
+        /// can expand to at deflate's largest ratio, less what was already read.
+        /// </summary>
+        public long MaxRemaining => (_gzip is null ? _length : _length * MaxDeflateRatio) - _read;
+
         public int ReadAtMost(Span<byte> buffer)
         {
             try
             {
-                return _data.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+                int n = _data.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+                _read += n;
+                return n;
             }
             catch (InvalidDataException e) when (_gzip is not null)
             {

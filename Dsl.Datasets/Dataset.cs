@@ -1,4 +1,4 @@
-namespace NetDsl;
+namespace NetDsl.Datasets;
 
 /// <summary>
 /// A labelled set of samples for classification: <see cref="Count"/> feature vectors of
