@@ -29,7 +29,9 @@ public sealed record TrainOptions
     /// <summary>
     /// A fraction in [0, 1) of the training examples to hold out for validation. Unlike Keras, which
     /// takes the <em>last</em> fraction of the data unshuffled (a frequent surprise with sorted data),
-    /// NetDsl picks the held-out examples at random from <see cref="Seed"/>.
+    /// NetDsl picks the held-out examples at random from <see cref="Seed"/>. It holds out
+    /// ⌊split · rows⌋ rows, the split read as the decimal you wrote (0.02f of 50 rows is 1 row); 0 means
+    /// no validation, and a split too small to hold out a single row is refused with the smallest that would.
     /// </summary>
     public float ValidationSplit { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace NetDsl;
 
@@ -96,10 +97,15 @@ public static class TrainingLoop
             DataChecks.DataSet(network.Loss, given.Inputs, given.Targets, network.InputSize, network.OutputSize);
             return (order, given);
         }
-        int held = (int)(rows * (double)options.ValidationSplit);
-        if (held == 0) return (order, null);
+        if (options.ValidationSplit == 0f) return (order, null);
+        int held = HeldOutRows(options.ValidationSplit, rows);
+        if (held == 0)
+            throw new ArgumentException(rows == 1
+                ? $"A validation split of {Show(options.ValidationSplit)} holds out no row of 1 training row, and no split can hold one out and leave one to train; pass Validation."
+                : $"A validation split of {Show(options.ValidationSplit)} holds out no row of {rows} training rows; use at least {Show(SmallestSplit(rows))}, or pass Validation.",
+                nameof(options));
         if (held == rows)
-            throw new ArgumentException($"A validation split of {options.ValidationSplit} leaves no training rows out of {rows}.", nameof(options));
+            throw new ArgumentException($"A validation split of {Show(options.ValidationSplit)} leaves no training rows out of {rows}.", nameof(options));
         new SeededRandom(options.Seed, -1).Shuffle(order);
         var heldRows = order.AsSpan(rows - held);
         heldRows.Sort(); // keep the held-out examples in their original order
@@ -110,6 +116,23 @@ public static class TrainingLoop
         Array.Sort(trainRows);
         return (trainRows, validation);
     }
+
+    // Whole rows of the fraction as written: (decimal)0.02f is 0.02, where (double)0.02f is 0.0199999996
+    // and 50 rows of it would floor to none.
+    private static int HeldOutRows(float split, int rows) => (int)((decimal)split * rows);
+
+    // The smallest split, rounded up to two significant digits, that holds out one row.
+    private static decimal SmallestSplit(int rows)
+    {
+        decimal least = 1m / rows, scale = 1m;
+        while (least * scale < 10m) scale *= 10m;
+        decimal split = Math.Ceiling(least * scale) / scale;
+        return HeldOutRows((float)split, rows) >= 1 ? split : split + 1m / scale;
+    }
+
+    private static string Show(float value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Show(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
     // Copies the chosen rows, in order, into a staging buffer.
     private static void Gather(ReadOnlySpan<float> source, ReadOnlySpan<int> rows, int width, Span<float> destination)
