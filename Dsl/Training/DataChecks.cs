@@ -9,15 +9,27 @@ public static class DataChecks
     /// </summary>
     public static int Batch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize)
     {
-        if (inputs.IsEmpty)
-            throw new ArgumentException("The inputs are empty; expected at least one row of " + inputSize + " features.", nameof(inputs));
-        if (inputs.Length % inputSize != 0)
-            throw new ArgumentException($"Expected inputs in rows of {inputSize} features, but got {inputs.Length} values ({inputs.Length / (double)inputSize:0.##} rows).", nameof(inputs));
-        int rows = inputs.Length / inputSize;
+        int rows = Rows(inputs, inputSize);
         if (targets.Length != rows * outputSize)
             throw new ArgumentException($"Expected {rows * outputSize} target values ({rows} rows × {outputSize} outputs) for {rows} input rows, but got {targets.Length}.", nameof(targets));
         return rows;
     }
+
+    /// <summary>Checks that the inputs are whole, non-empty rows of <paramref name="inputSize"/> features and returns their count.</summary>
+    internal static int Rows(ReadOnlySpan<float> inputs, int inputSize)
+    {
+        if (inputs.IsEmpty)
+            throw new ArgumentException("The inputs are empty; expected at least one row of " + inputSize + " features.", nameof(inputs));
+        if (inputs.Length % inputSize != 0)
+            throw new ArgumentException($"Expected inputs in rows of {inputSize} features, but got {inputs.Length} values ({inputs.Length / (double)inputSize:0.##} rows).", nameof(inputs));
+        return inputs.Length / inputSize;
+    }
+
+    /// <summary>
+    /// How far a categorical target row's sum may stray from 1: far above float rounding (smoothed
+    /// labels, a teacher's softmax, rows normalised in float), far below any real mistake.
+    /// </summary>
+    internal const double CategoricalSumTolerance = 1e-3;
 
     /// <summary>Throws unless every value is finite, naming the row and column of the first that is not.</summary>
     public static void Finite(ReadOnlySpan<float> values, int width, string name)
@@ -27,7 +39,11 @@ public static class DataChecks
                 throw new ArgumentException($"Expected finite {name}, but row {i / width}, column {i % width} is {values[i]}.", name);
     }
 
-    /// <summary>Throws unless the targets fit <paramref name="loss"/>: probabilities in [0, 1] for cross-entropies.</summary>
+    /// <summary>
+    /// Throws unless the targets fit <paramref name="loss"/>: probabilities in [0, 1] for the
+    /// cross-entropies, and for categorical cross-entropy rows that are distributions — one-hot, or
+    /// probabilities summing to 1 (within 0.001, so smoothed labels pass).
+    /// </summary>
     public static void Targets(Loss loss, ReadOnlySpan<float> targets, int width)
     {
         Finite(targets, width, "targets");
@@ -35,6 +51,16 @@ public static class DataChecks
         for (int i = 0; i < targets.Length; i++)
             if (targets[i] is < 0f or > 1f)
                 throw new ArgumentException($"Expected {loss} targets in [0, 1], but row {i / width}, column {i % width} is {targets[i]}.", nameof(targets));
+        if (loss != Loss.CategoricalCrossEntropy) return;
+        // An all-zero row has loss 0 and a row with two 1s trains towards neither: both are mistakes.
+        for (int start = 0, row = 0; start < targets.Length; start += width, row++)
+        {
+            double sum = 0;
+            foreach (float value in targets.Slice(start, width)) sum += value;
+            if (Math.Abs(sum - 1.0) > CategoricalSumTolerance)
+                throw new ArgumentException(
+                    $"Targets row {row} sums to {(float)sum}; categorical cross-entropy needs one-hot rows (or probabilities summing to 1).", nameof(targets));
+        }
     }
 
     /// <summary>A full check of a data set: shape, finiteness, target range. Returns the row count.</summary>
