@@ -129,6 +129,33 @@ public sealed class GuardTests
     }
 
     [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void Predict_refuses_a_non_finite_input_as_Fit_does(float bad)
+    {
+        // PassFail (2 inputs, unrolled) and WideClassifier (70 inputs, kernels): both Predict overloads.
+        var small = new PassFail(seed: 1);
+        var wide = new WideClassifier(seed: 1);
+        var wideInput = new float[WideClassifier.InputSize];
+        wideInput[37] = bad;
+        foreach (var (e, column) in new[]
+        {
+            (Assert.Throws<ArgumentException>(() => small.Predict([0.5f, bad])), 1),
+            (Assert.Throws<ArgumentException>(() => small.Predict([bad, 0.5f], new float[1])), 0),
+            (Assert.Throws<ArgumentException>(() => wide.Predict(wideInput)), 37),
+            (Assert.Throws<ArgumentException>(() => wide.Predict(wideInput, new float[WideClassifier.OutputSize])), 37),
+        })
+        {
+            Assert.Equal("input", e.ParamName);
+            Assert.Contains($"Expected finite input, but row 0, column {column} is {bad}.", e.Message);
+        }
+        // The same words as Fit's refusal of the same value.
+        var fit = Assert.Throws<ArgumentException>(() => small.Fit([0.5f, bad], [1f]));
+        Assert.Contains($"Expected finite inputs, but row 0, column 1 is {bad}.", fit.Message);
+    }
+
+    [Theory]
     [InlineData(1.5f)]
     [InlineData(-0.25f)]
     public void Cross_entropy_targets_outside_0_1_are_refused(float bad)
