@@ -12,11 +12,26 @@ public static class TrainingLoop
     private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Trains <paramref name="network"/> on row-major inputs and targets.</summary>
+    /// <exception cref="InvalidOperationException">A Fit is already running on this network (on another thread, or from a Progress callback).</exception>
     public static TrainingHistory Fit(INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, TrainOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new TrainOptions();
         options.Validate();
+        var state = TrainingState.For(network);
+        state.Enter();
+        try
+        {
+            return Run(network, inputs, targets, options);
+        }
+        finally
+        {
+            state.Exit();
+        }
+    }
+
+    private static TrainingHistory Run(INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, TrainOptions options)
+    {
         int inputSize = network.InputSize, width = network.OutputSize;
         int rows = DataChecks.DataSet(network.Loss, inputs, targets, inputSize, width);
 
