@@ -35,7 +35,11 @@ public sealed record EarlyStopping
     /// <summary>Epochs without improvement to allow before stopping.</summary>
     public int Patience { get; init; }
 
-    /// <summary>Epochs (counted from 0, as Keras does) to wait before watching at all.</summary>
+    /// <summary>
+    /// Epochs (counted from 0, as Keras does) to wait before watching at all. Epochs are numbered across
+    /// the network's Fits, as Keras numbers them from <c>initial_epoch</c>; the watching itself (best
+    /// value, patience) starts afresh with each Fit, as Keras's callback does.
+    /// </summary>
     public int StartFromEpoch { get; init; }
 
     /// <summary>End with the weights of the best epoch rather than the last.</summary>

@@ -61,4 +61,17 @@ public static class NetworkExtensions
         return targets;
     }
 
+
+    /// <summary>
+    /// Forgets what <c>Fit</c> remembers of the network's training — the optimizer's state (moments,
+    /// step count), the epochs completed and the steps taken — so the next <c>Fit</c> starts a fresh
+    /// run at epoch 1 from the current weights, as on a network that never trained. The weights are
+    /// kept; for fresh weights too, create the network again.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A Fit is running on this network.</exception>
+    public static void ResetTraining(this INetworkModel network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        TrainingState.Reset(network);
+    }
 }
