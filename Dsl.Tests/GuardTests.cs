@@ -129,6 +129,33 @@ public sealed class GuardTests
     }
 
     [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void Predict_refuses_a_non_finite_input_as_Fit_does(float bad)
+    {
+        // PassFail (2 inputs, unrolled) and WideClassifier (70 inputs, kernels): both Predict overloads.
+        var small = new PassFail(seed: 1);
+        var wide = new WideClassifier(seed: 1);
+        var wideInput = new float[WideClassifier.InputSize];
+        wideInput[37] = bad;
+        foreach (var (e, column) in new[]
+        {
+            (Assert.Throws<ArgumentException>(() => small.Predict([0.5f, bad])), 1),
+            (Assert.Throws<ArgumentException>(() => small.Predict([bad, 0.5f], new float[1])), 0),
+            (Assert.Throws<ArgumentException>(() => wide.Predict(wideInput)), 37),
+            (Assert.Throws<ArgumentException>(() => wide.Predict(wideInput, new float[WideClassifier.OutputSize])), 37),
+        })
+        {
+            Assert.Equal("input", e.ParamName);
+            Assert.Contains($"Expected finite input, but row 0, column {column} is {bad}.", e.Message);
+        }
+        // The same words as Fit's refusal of the same value.
+        var fit = Assert.Throws<ArgumentException>(() => small.Fit([0.5f, bad], [1f]));
+        Assert.Contains($"Expected finite inputs, but row 0, column 1 is {bad}.", fit.Message);
+    }
+
+    [Theory]
     [InlineData(1.5f)]
     [InlineData(-0.25f)]
     public void Cross_entropy_targets_outside_0_1_are_refused(float bad)
@@ -153,6 +180,62 @@ public sealed class GuardTests
         var c = Assert.Throws<ArgumentException>(() => categorical.Fit(new float[4], [0f, bad, 1f]));
         Assert.Contains("[0, 1]", c.Message);
         Assert.Contains("row 0, column 1", c.Message);
+    }
+
+    public static TheoryData<float[], string> RowsThatAreNotDistributions() => new()
+    {
+        { [0f, 0f, 0f], "0" },           // no class at all: the loss would be 0
+        { [1f, 1f, 0f], "2" },           // two classes
+        { [0.5f, 0.25f, 0f], "0.75" },   // probabilities that miss a quarter
+    };
+
+    [Theory]
+    [MemberData(nameof(RowsThatAreNotDistributions))]
+    public void Categorical_targets_must_be_one_hot_or_sum_to_1_everywhere_they_enter(float[] badRow, string sum)
+    {
+        var net = new SmallClassifier(seed: 1); // 4 inputs, 3 classes
+        var x = new float[5 * 4];
+        var y = OneHot(3, 0, 1, 2, 0, 1);
+        badRow.CopyTo(y, 3 * 3);
+        var before = net.Parameters.ToArray();
+        using var trainer = new Trainer(net, new Sgd(), maxBatchSize: 5);
+        foreach (var e in new[]
+        {
+            Assert.Throws<ArgumentException>(() => net.Fit(x, y)),
+            Assert.Throws<ArgumentException>(() => net.Evaluate(x, y)),
+            Assert.Throws<ArgumentException>(() => net.LossAndGradient(x, y, new float[SmallClassifier.ParameterCount])),
+            Assert.Throws<ArgumentException>(() => trainer.Step(x, y)),
+            Assert.Throws<ArgumentException>(() => net.Fit(x, OneHot(3, 0, 1, 2, 0, 1), new TrainOptions { Validation = new ValidationData(x, y) })),
+        })
+        {
+            Assert.Equal("targets", e.ParamName);
+            Assert.Contains($"row 3 sums to {sum}; categorical cross-entropy needs one-hot rows (or probabilities summing to 1)", e.Message);
+        }
+        Assert.Equal(before, net.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Categorical_targets_may_be_smoothed_labels_or_probabilities_rounded_in_float()
+    {
+        // Label smoothing as Keras does it, y·(1 − ε) + ε/K, in float: rows sum to 1 within rounding.
+        var smoothed = OneHot(3, 0, 1, 2, 2).Select(v => v * 0.9f + 0.1f / 3f).ToArray();
+        Assert.NotEqual(1.0, smoothed.Take(3).Sum(v => (double)v)); // the rounding is real
+        var net = new SmallClassifier(seed: 1);
+        net.Fit(new float[16], smoothed);
+        net.Evaluate(new float[16], smoothed);
+
+        // Soft targets from a teacher: random rows normalised in float.
+        var random = new SeededRandom(3);
+        var soft = new float[50 * 5];
+        for (int r = 0; r < 50; r++)
+        {
+            var row = soft.AsSpan(r * 5, 5);
+            float total = 0f;
+            for (int k = 0; k < 5; k++) total += row[k] = random.NextFloat();
+            for (int k = 0; k < 5; k++) row[k] /= total;
+        }
+        var history = new KernelClassifier(seed: 1).Fit(new float[50 * 37], soft, new TrainOptions { Epochs = 2 });
+        Assert.Equal(2, history.Epochs.Count);
     }
 
     [Fact]

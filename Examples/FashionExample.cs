@@ -21,7 +21,7 @@ internal static class FashionExample
             Optimizer = new Adam(5e-4f),
             Seed = 1,
             ValidationSplit = 0.1f,
-            EarlyStopping = new EarlyStopping { Monitor = Monitor.ValidationAccuracy, Patience = 10, RestoreBestWeights = true },
+            EarlyStopping = new EarlyStopping { Monitor = Metric.ValidationAccuracy, Patience = 10, RestoreBestWeights = true },
             Progress = new ProgressBar(),
         };
         Console.WriteLine($"Training {nameof(FashionWide)} (784 → 512 ReLU → dropout 0.2 → 10 softmax, {FashionWide.ParameterCount:N0} parameters): " +

@@ -150,10 +150,12 @@ internal static class Emitter
 
         w.Line("/// <summary>Runs the network on one example (<see cref=\"InputSize\"/> features) and writes its <see cref=\"OutputSize\"/> outputs.</summary>");
         w.Line("/// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>");
         using (w.Block($"public void Predict({ReadOnlySpan} input, {Span} output)"))
         {
             w.Line("global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));");
             w.Line("global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));");
+            w.Line("global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));");
             w.Line($"{ReadOnlySpan} parameters = _parameters;");
             if (rent)
             {
@@ -174,6 +176,7 @@ internal static class Emitter
         }
         w.Line();
         w.Line("/// <summary>Runs the network on one example and returns its outputs in a new array.</summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The input has the wrong length, or a value that is NaN or infinite.</exception>");
         using (w.Block($"public float[] Predict({ReadOnlySpan} input)"))
         {
             w.Line("var output = new float[OutputSize];");

@@ -56,10 +56,12 @@ namespace Lecture
 
         /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
         /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));
             global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
+            global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> hiddenOutput = stackalloc float[3];
             ForwardHidden(parameters, input, hiddenOutput, 1);
@@ -69,6 +71,7 @@ namespace Lecture
         }
 
         /// <summary>Runs the network on one example and returns its outputs in a new array.</summary>
+        /// <exception cref="global::System.ArgumentException">The input has the wrong length, or a value that is NaN or infinite.</exception>
         public float[] Predict(global::System.ReadOnlySpan<float> input)
         {
             var output = new float[OutputSize];

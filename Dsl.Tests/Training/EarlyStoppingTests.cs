@@ -107,7 +107,7 @@ public class EarlyStoppingTests
     [Fact]
     public void Higher_is_better_for_accuracy()
     {
-        var tracker = new EarlyStoppingTracker(new EarlyStopping { Monitor = Monitor.ValidationAccuracy }, 1);
+        var tracker = new EarlyStoppingTracker(new EarlyStopping { Monitor = Metric.ValidationAccuracy }, 1);
         Assert.False(tracker.ShouldStop(new EpochResult(1, 1f, null, 1f, 0.5f, TimeSpan.Zero), [0f]));
         Assert.False(tracker.ShouldStop(new EpochResult(2, 1f, null, 1f, 0.6f, TimeSpan.Zero), [0f]));
         Assert.True(tracker.ShouldStop(new EpochResult(3, 1f, null, 1f, 0.55f, TimeSpan.Zero), [0f]));

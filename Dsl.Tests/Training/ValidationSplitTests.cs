@@ -57,6 +57,54 @@ public class ValidationSplitTests
         Assert.Equal("ValidationSplit", error.ParamName);
     }
 
+    [Theory]
+    [InlineData(50, 0.01f, "0.01", "50 training rows", "0.02")]
+    [InlineData(30, 0.03f, "0.03", "30 training rows", "0.034")]
+    [InlineData(7, 0.1f, "0.1", "7 training rows", "0.15")]
+    public void A_split_too_small_to_hold_out_a_row_is_refused_with_the_smallest_that_would(int rows, float split, string shown, string of, string least)
+    {
+        var (x, y) = Rows(rows);
+        var error = Assert.Throws<ArgumentException>(() => new OverfittingNet(seed: 1).Fit(x, y, new TrainOptions { ValidationSplit = split }));
+        Assert.Equal("options", error.ParamName);
+        Assert.Contains($"A validation split of {shown} holds out no row of {of}; use at least {least}, or pass Validation", error.Message);
+
+        // …and the suggested split does hold out a row.
+        var history = new OverfittingNet(seed: 1).Fit(x, y, new TrainOptions { ValidationSplit = float.Parse(least, System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.NotNull(history.Epochs[0].ValidationLoss);
+    }
+
+    [Fact]
+    public void No_split_of_a_single_row_can_leave_one_to_train()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new OverfittingNet(seed: 1).Fit([1f], [1f], new TrainOptions { ValidationSplit = 0.5f }));
+        Assert.Contains("holds out no row of 1 training row", error.Message);
+        Assert.Contains("pass Validation", error.Message);
+    }
+
+    [Fact]
+    public void A_split_of_zero_means_no_validation()
+    {
+        var (x, y) = Rows(10);
+        var history = new OverfittingNet(seed: 1).Fit(x, y, new TrainOptions { ValidationSplit = 0f });
+        Assert.Null(history.Epochs[0].ValidationLoss);
+    }
+
+    [Theory]
+    [InlineData(50, 0.02f, 1)]    // 0.02f is 0.0199999996: float arithmetic would hold out 0.99999998 rows, so none
+    [InlineData(100, 0.7f, 70)]   // 0.7f is 0.699999988: 69 rows
+    [InlineData(100, 0.2f, 20)]
+    [InlineData(10, 0.25f, 2)]    // whole rows only: 2.5 → 2
+    public void A_split_holds_out_the_decimal_fraction_the_user_wrote(int rows, float split, int held)
+    {
+        var (x, y) = Rows(rows);
+        var net = new OverfittingNet(seed: 1);
+        var history = net.Fit(x, y, new TrainOptions { Epochs = 1, ValidationSplit = split, Seed = 5, Optimizer = new Sgd(0f) });
+        // With a learning rate of 0 the weights stay put, so the validation loss is the mean over the held rows.
+        var losses = x.Select(v => { float d = net.Predict([v])[0] - v; return d * d; }).ToArray();
+        Assert.True(AllSubsetsMatching(losses, history.Epochs[0].ValidationLoss!.Value, take: held, seed: 5),
+            $"the validation loss should be the mean over {held} seeded rows");
+    }
+
     [Fact]
     public void Given_validation_data_is_checked_like_training_data()
     {

@@ -1,7 +1,10 @@
 namespace NetDsl;
 
-/// <summary>The quantity early stopping watches.</summary>
-public enum Monitor
+/// <summary>
+/// A quantity measured each epoch, which <see cref="EarlyStopping.Monitor"/> watches (Keras's
+/// <c>monitor</c>: <c>val_loss</c>, <c>val_accuracy</c>, <c>loss</c>, <c>accuracy</c>).
+/// </summary>
+public enum Metric
 {
     /// <summary>Validation loss (Keras's <c>val_loss</c>, the default); lower is better.</summary>
     ValidationLoss,
@@ -24,7 +27,7 @@ public enum Monitor
 public sealed record EarlyStopping
 {
     /// <summary>What to watch; validation loss by default.</summary>
-    public Monitor Monitor { get; init; } = Monitor.ValidationLoss;
+    public Metric Monitor { get; init; } = Metric.ValidationLoss;
 
     /// <summary>The smallest change that counts as an improvement.</summary>
     public float MinDelta { get; init; }
@@ -32,21 +35,25 @@ public sealed record EarlyStopping
     /// <summary>Epochs without improvement to allow before stopping.</summary>
     public int Patience { get; init; }
 
-    /// <summary>Epochs (counted from 0, as Keras does) to wait before watching at all.</summary>
+    /// <summary>
+    /// Epochs (counted from 0, as Keras does) to wait before watching at all. Epochs are numbered across
+    /// the network's Fits, as Keras numbers them from <c>initial_epoch</c>; the watching itself (best
+    /// value, patience) starts afresh with each Fit, as Keras's callback does.
+    /// </summary>
     public int StartFromEpoch { get; init; }
 
     /// <summary>End with the weights of the best epoch rather than the last.</summary>
     public bool RestoreBestWeights { get; init; }
 
-    internal bool HigherIsBetter => Monitor is Monitor.ValidationAccuracy or Monitor.Accuracy;
+    internal bool HigherIsBetter => Monitor is Metric.ValidationAccuracy or Metric.Accuracy;
 
-    internal bool NeedsValidation => Monitor is Monitor.ValidationLoss or Monitor.ValidationAccuracy;
+    internal bool NeedsValidation => Monitor is Metric.ValidationLoss or Metric.ValidationAccuracy;
 
     internal void Validate()
     {
         if (Patience < 0) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "Patience cannot be negative.");
         if (!(MinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(MinDelta), MinDelta, "MinDelta must be a non-negative number.");
         if (StartFromEpoch < 0) throw new ArgumentOutOfRangeException(nameof(StartFromEpoch), StartFromEpoch, "StartFromEpoch cannot be negative.");
-        if (!Enum.IsDefined(Monitor)) throw new ArgumentOutOfRangeException(nameof(Monitor), Monitor, "Not a defined Monitor.");
+        if (!Enum.IsDefined(Monitor)) throw new ArgumentOutOfRangeException(nameof(Monitor), Monitor, "Not a defined Metric.");
     }
 }

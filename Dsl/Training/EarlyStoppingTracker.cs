@@ -16,9 +16,9 @@ internal sealed class EarlyStoppingTracker(EarlyStopping settings, int parameter
     {
         float? current = settings.Monitor switch
         {
-            Monitor.Loss => epoch.Loss,
-            Monitor.Accuracy => epoch.Accuracy,
-            Monitor.ValidationLoss => epoch.ValidationLoss,
+            Metric.Loss => epoch.Loss,
+            Metric.Accuracy => epoch.Accuracy,
+            Metric.ValidationLoss => epoch.ValidationLoss,
             _ => epoch.ValidationAccuracy,
         };
         int kerasEpoch = epoch.Epoch - 1;

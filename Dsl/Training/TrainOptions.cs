@@ -3,21 +3,36 @@ namespace NetDsl;
 /// <summary>
 /// How <c>Fit</c> trains: an immutable record, changed with <c>with</c>.
 /// </summary>
+/// <remarks>
+/// A network remembers its training between Fit calls, so Fit after Fit continues one run, as calling
+/// Keras's <c>fit</c> again does: epochs are numbered on from the last Fit (5 epochs, then 5 more, are
+/// epochs 6–10, with the shuffles and dropout masks of epochs 6–10), and an <see cref="Optimizer"/>
+/// equal to the last Fit's (records compare by value) continues its moments and step count. Two Fits
+/// of 5 epochs give the same bits as one of 10. Another optimizer starts a fresh optimizer state; the
+/// other options change nothing that is remembered. <c>network.ResetTraining()</c> starts over.
+/// </remarks>
 public sealed record TrainOptions
 {
-    /// <summary>Passes over the training data.</summary>
+    /// <summary>Passes over the training data in this Fit; they are numbered on from the network's earlier Fits.</summary>
     public int Epochs { get; init; } = 1;
 
     /// <summary>Examples per step; 1 is the lecture's stochastic gradient descent. Keras's default is 32.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>The update rule; Keras's SGD (learning rate 0.01) by default.</summary>
+    /// <summary>
+    /// The update rule; Keras's SGD (learning rate 0.01) by default. If it equals the last Fit's, its
+    /// state (moments, step count) continues; otherwise this Fit starts a fresh one.
+    /// </summary>
     public Optimizer Optimizer { get; init; } = new Sgd();
 
     /// <summary>Whether to reshuffle the examples each epoch (from <see cref="Seed"/>).</summary>
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>Seeds shuffling and dropout: the same seed gives the same run, to the bit, at any thread count.</summary>
+    /// <summary>
+    /// Seeds shuffling, dropout and <see cref="ValidationSplit"/>: the same seed gives the same run, to the
+    /// bit, at any thread count. Epoch e's shuffle and step n's dropout masks come from (seed, e) and
+    /// (seed, n), with e and n counted across the network's Fits.
+    /// </summary>
     public long Seed { get; init; }
 
     /// <summary>Threads for the shards of a batch; −1 for one per core.</summary>
@@ -29,7 +44,9 @@ public sealed record TrainOptions
     /// <summary>
     /// A fraction in [0, 1) of the training examples to hold out for validation. Unlike Keras, which
     /// takes the <em>last</em> fraction of the data unshuffled (a frequent surprise with sorted data),
-    /// NetDsl picks the held-out examples at random from <see cref="Seed"/>.
+    /// NetDsl picks the held-out examples at random from <see cref="Seed"/>. It holds out
+    /// ⌊split · rows⌋ rows, the split read as the decimal you wrote (0.02f of 50 rows is 1 row); 0 means
+    /// no validation, and a split too small to hold out a single row is refused with the smallest that would.
     /// </summary>
     public float ValidationSplit { get; init; }
 

@@ -29,9 +29,20 @@ public sealed class Trainer : IDisposable
     /// rows, on up to <paramref name="maxDegreeOfParallelism"/> threads (−1: one per core).
     /// </summary>
     public Trainer(INetworkModel network, Optimizer optimizer, int maxBatchSize, int maxDegreeOfParallelism = -1)
+        : this(network, optimizer, null, maxBatchSize, maxDegreeOfParallelism)
+    {
+    }
+
+    /// <summary>A trainer that continues <paramref name="optimizerState"/> (Fit's, remembered for the network).</summary>
+    internal Trainer(INetworkModel network, OptimizerState optimizerState, int maxBatchSize, int maxDegreeOfParallelism)
+        : this(network, null, optimizerState, maxBatchSize, maxDegreeOfParallelism)
+    {
+    }
+
+    private Trainer(INetworkModel network, Optimizer? optimizer, OptimizerState? optimizerState, int maxBatchSize, int maxDegreeOfParallelism)
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(optimizer);
+        if (optimizerState is null) ArgumentNullException.ThrowIfNull(optimizer);
         if (maxBatchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The batch size must be at least 1.");
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
@@ -39,7 +50,9 @@ public sealed class Trainer : IDisposable
 
         _network = network;
         MaxBatchSize = maxBatchSize;
-        OptimizerState = optimizer.CreateState(network.Parameters.Length);
+        OptimizerState = optimizerState ?? optimizer!.CreateState(network.Parameters.Length);
+        if (OptimizerState.ParameterCount != network.Parameters.Length)
+            throw new ArgumentException($"The optimizer state is sized for {OptimizerState.ParameterCount} parameters; the network has {network.Parameters.Length}.", nameof(optimizerState));
         var plan = ShardPlan.For(maxBatchSize);
         int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         _pool = new WorkerPool(Math.Min(threads, plan.Count));

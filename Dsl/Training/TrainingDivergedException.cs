@@ -7,7 +7,7 @@ namespace NetDsl;
 public sealed class TrainingDivergedException(string message, int? epoch = null, int? batch = null)
     : ArithmeticException(message)
 {
-    /// <summary>The epoch (from 1) in which training diverged, when known.</summary>
+    /// <summary>The epoch (from 1, numbered across the network's Fits) in which training diverged, when known.</summary>
     public int? Epoch { get; } = epoch;
 
     /// <summary>The batch (from 1) within the epoch, when known.</summary>

@@ -1,12 +1,12 @@
 namespace NetDsl;
 
 /// <summary>
-/// What one epoch measured. Accuracies are null for regression (mean squared error); validation
-/// values are null without validation data.
+/// What one epoch measured. <see cref="Epoch"/> counts from 1 across the network's Fits. Accuracies
+/// are null for regression (mean squared error); validation values are null without validation data.
 /// </summary>
 public sealed record EpochResult(int Epoch, float Loss, float? Accuracy, float? ValidationLoss, float? ValidationAccuracy, TimeSpan Elapsed);
 
-/// <summary>The per-epoch record of a <c>Fit</c>.</summary>
+/// <summary>The per-epoch record of a <c>Fit</c>; epoch numbers continue from the network's earlier Fits.</summary>
 public sealed class TrainingHistory
 {
     private readonly List<EpochResult> _epochs = [];

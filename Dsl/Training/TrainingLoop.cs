@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace NetDsl;
 
@@ -10,12 +11,32 @@ public static class TrainingLoop
 {
     private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Trains <paramref name="network"/> on row-major inputs and targets.</summary>
+    /// <summary>
+    /// Trains <paramref name="network"/> on row-major inputs and targets, continuing its training so far:
+    /// epochs are numbered on from its last Fit (and with them the seeded shuffles and dropout masks),
+    /// and an optimizer equal to the last Fit's continues its state, so Fit(5 epochs) then Fit(5 epochs)
+    /// gives the same bits as Fit(10 epochs). See <see cref="TrainOptions"/>; <see cref="NetworkExtensions.ResetTraining"/> starts over.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A Fit is already running on this network (on another thread, or from a Progress callback).</exception>
     public static TrainingHistory Fit(INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, TrainOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new TrainOptions();
         options.Validate();
+        var state = TrainingState.For(network);
+        state.Enter();
+        try
+        {
+            return Run(network, inputs, targets, options, state);
+        }
+        finally
+        {
+            state.Exit();
+        }
+    }
+
+    private static TrainingHistory Run(INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, TrainOptions options, TrainingState state)
+    {
         int inputSize = network.InputSize, width = network.OutputSize;
         int rows = DataChecks.DataSet(network.Loss, inputs, targets, inputSize, width);
 
@@ -29,11 +50,20 @@ public static class TrainingLoop
         var history = new TrainingHistory();
         int batchSize = Math.Min(options.BatchSize, trainRows.Length);
         int batches = (trainRows.Length + batchSize - 1) / batchSize;
-        using var trainer = new Trainer(network, options.Optimizer, batchSize, options.MaxDegreeOfParallelism);
+        // Continue the network's training: its optimizer state if the optimizer is the same, and its epoch
+        // and step numbers, which seed the shuffles and dropout masks.
+        var optimizerState = state.OptimizerStateFor(options.Optimizer, network.Parameters.Length);
+        using var trainer = new Trainer(network, optimizerState, batchSize, options.MaxDegreeOfParallelism);
         var stopping = options.EarlyStopping is { } es ? new EarlyStoppingTracker(es, network.Parameters.Length) : null;
-        long step = 0;
+        int firstEpoch = state.EpochsCompleted + 1;
+        int lastEpoch = (int)Math.Min((long)state.EpochsCompleted + options.Epochs, int.MaxValue); // Epochs = int.MaxValue: until stopped
+        // Each epoch shuffles the order the last one left, so replay the epochs already run: far cheaper
+        // than running them was, and it makes epoch e's order the same however the epochs were split into Fits.
+        if (options.Shuffle)
+            for (int epoch = 1; epoch < firstEpoch; epoch++) new SeededRandom(options.Seed, epoch).Shuffle(trainRows);
+        long step = state.StepsTaken;
 
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var lastReport = TimeSpan.Zero;
@@ -46,6 +76,7 @@ public static class TrainingLoop
                 Gather(inputs, trainRows.AsSpan(start, n), inputSize, trainer.BatchInputs);
                 Gather(targets, trainRows.AsSpan(start, n), width, trainer.BatchTargets);
                 ulong dropoutSeed = SeededRandom.Mix((ulong)options.Seed, (ulong)++step);
+                state.StepsTaken = step;
                 float loss = trainer.StepStaged(n, dropoutSeed, out string? failure)
                     ?? throw new TrainingDivergedException($"Training diverged in epoch {epoch}, batch {batch + 1} of {batches}: {failure}", epoch, batch + 1);
                 lossSum += (double)loss * n;
@@ -56,17 +87,18 @@ public static class TrainingLoop
                 {
                     lastReport = clock.Elapsed;
                     int seen = start + n;
-                    progress.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen),
+                    progress.Report(new TrainingProgress(epoch, lastEpoch, batch + 1, batches, (float)(lossSum / seen),
                         Fraction(correct, counted), null, null, clock.Elapsed, EpochEnded: false));
                 }
             }
+            state.EpochsCompleted = epoch;
 
             EvaluationResult? validated = validation is null ? null
                 : Evaluation.Evaluate(network, validation.Inputs, validation.Targets, validationRows, validationWorkspace!);
             var result = new EpochResult(epoch, (float)(lossSum / trainRows.Length), Fraction(correct, counted),
                 validated?.Loss, validated?.Accuracy, clock.Elapsed);
             history.Add(result);
-            options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy,
+            options.Progress?.Report(new TrainingProgress(epoch, lastEpoch, batches, batches, result.Loss, result.Accuracy,
                 result.ValidationLoss, result.ValidationAccuracy, clock.Elapsed, EpochEnded: true));
 
             if (stopping is not null && stopping.ShouldStop(result, network.Parameters))
@@ -96,10 +128,15 @@ public static class TrainingLoop
             DataChecks.DataSet(network.Loss, given.Inputs, given.Targets, network.InputSize, network.OutputSize);
             return (order, given);
         }
-        int held = (int)(rows * (double)options.ValidationSplit);
-        if (held == 0) return (order, null);
+        if (options.ValidationSplit == 0f) return (order, null);
+        int held = HeldOutRows(options.ValidationSplit, rows);
+        if (held == 0)
+            throw new ArgumentException(rows == 1
+                ? $"A validation split of {Show(options.ValidationSplit)} holds out no row of 1 training row, and no split can hold one out and leave one to train; pass Validation."
+                : $"A validation split of {Show(options.ValidationSplit)} holds out no row of {rows} training rows; use at least {Show(SmallestSplit(rows))}, or pass Validation.",
+                nameof(options));
         if (held == rows)
-            throw new ArgumentException($"A validation split of {options.ValidationSplit} leaves no training rows out of {rows}.", nameof(options));
+            throw new ArgumentException($"A validation split of {Show(options.ValidationSplit)} leaves no training rows out of {rows}.", nameof(options));
         new SeededRandom(options.Seed, -1).Shuffle(order);
         var heldRows = order.AsSpan(rows - held);
         heldRows.Sort(); // keep the held-out examples in their original order
@@ -110,6 +147,23 @@ public static class TrainingLoop
         Array.Sort(trainRows);
         return (trainRows, validation);
     }
+
+    // Whole rows of the fraction as written: (decimal)0.02f is 0.02, where (double)0.02f is 0.0199999996
+    // and 50 rows of it would floor to none.
+    private static int HeldOutRows(float split, int rows) => (int)((decimal)split * rows);
+
+    // The smallest split, rounded up to two significant digits, that holds out one row.
+    private static decimal SmallestSplit(int rows)
+    {
+        decimal least = 1m / rows, scale = 1m;
+        while (least * scale < 10m) scale *= 10m;
+        decimal split = Math.Ceiling(least * scale) / scale;
+        return HeldOutRows((float)split, rows) >= 1 ? split : split + 1m / scale;
+    }
+
+    private static string Show(float value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Show(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
     // Copies the chosen rows, in order, into a staging buffer.
     private static void Gather(ReadOnlySpan<float> source, ReadOnlySpan<int> rows, int width, Span<float> destination)
