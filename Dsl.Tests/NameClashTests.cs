@@ -19,8 +19,8 @@ public sealed class NameClashTests
         "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks",
     ];
 
-    /// <summary>The assemblies whose public types a user reaches with <c>using NetDsl;</c>.</summary>
-    private static readonly Assembly[] NetDslAssemblies = [typeof(Layer).Assembly];
+    /// <summary>The assemblies whose public types a user reaches with <c>using NetDsl;</c> and <c>using NetDsl.Datasets;</c>.</summary>
+    private static readonly Assembly[] NetDslAssemblies = [typeof(Layer).Assembly, typeof(NetDsl.Datasets.Dataset).Assembly];
 
     [Fact]
     public void No_public_NetDsl_type_shares_a_name_with_a_type_in_the_namespaces_a_console_app_imports_implicitly()
