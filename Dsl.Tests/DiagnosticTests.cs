@@ -60,6 +60,7 @@ public sealed class DiagnosticTests
                 [Dense(1)] public Layer Output { get; }
             }
             """).AssertGeneratorDidNotThrow();
+        Assert.True(run.AnalyzersRan);
         Assert.Empty(run.CompilerDiagnostics);
         Assert.Empty(run.GeneratedSources);
         Assert.Equal(["NDSL001", "NDSL005"], run.GeneratorDiagnostics.Select(d => d.Id));
@@ -448,6 +449,32 @@ public sealed class DiagnosticTests
         Assert.Single(run.GeneratedSources);
     }
 
+    // As csc does: a compiler error in a declaration anywhere (here a partial property of the
+    // user's own, left without implementation) stops the build before analyzers run, so the
+    // network's NDSL004 shows only once that is fixed. The placeholder is there all the same.
+    [Fact]
+    public void A_declaration_error_elsewhere_hides_what_the_analyzer_reports()
+    {
+        var run = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+                [Dense(0)] public partial Layer Output { get; }
+            }
+
+            public partial class Unrelated
+            {
+                public partial int Unfinished { get; }
+            }
+            """).AssertGeneratorDidNotThrow();
+        Assert.False(run.AnalyzersRan);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(["CS9248"], run.CompilerDiagnostics.Select(d => d.Id));
+        Assert.Equal("Net.g.cs", Assert.Single(run.GeneratedSources).HintName);
+    }
+
     // ---- the catalogue ---------------------------------------------------------------------
 
     [Fact]
@@ -475,6 +502,7 @@ public sealed class DiagnosticTests
         var markup = Markup.Parse(markedSource);
         var run = GeneratorHarness.Run(markup.Source).AssertGeneratorDidNotThrow();
         Assert.Equal(compilerErrors ?? [], run.CompilerDiagnostics.Select(d => d.Id).Distinct());
+        Assert.Equal(compilerErrors is null, run.AnalyzersRan);
 
         var start = markup.LineSpan.Start;
         var end = markup.LineSpan.End;
