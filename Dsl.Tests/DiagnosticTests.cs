@@ -278,6 +278,21 @@ public sealed class DiagnosticTests
         }
         """, "NDSL010", $"'Output' is marked [{shown}], but 'Plain' has no [Network] attribute; add [Network(Inputs = n)] to 'Plain'");
 
+    // In a class no generated code can join, the generator reports NDSL010 (the analyzer does not,
+    // even where the compiler has nothing to say and it runs), next to the compiler's own errors.
+    [Theory]
+    [InlineData("[Dense(1)] public partial Layer [|Output|] { get; }", "CS9248", "CS0751")] // no implementation; partial member in a non-partial type
+    [InlineData("[Dense(1)] public Layer [|Output|] { get; }")]
+    public void NDSL010_LayerInANonPartialClassWithoutNetwork(string member, params string[] compilerErrors) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        public class Plain
+        {
+            {{member}}
+        }
+        """, "NDSL010", "'Output' is marked [Dense], but 'Plain' has no [Network] attribute; add [Network(Inputs = n)] to 'Plain'",
+        compilerErrors: compilerErrors.Length == 0 ? null : compilerErrors);
+
     // ---- NDSL011: layers split across partial declarations ---------------------------------
 
     [Fact]

@@ -106,6 +106,23 @@ public sealed class PlaceholderTests
         Assert.Contains("public float LossAndGradient(", placeholder);
     }
 
+    // A record's primary constructor taking one int is the (int seed) one: no second is declared.
+    [Fact]
+    public void A_placeholder_adds_no_constructor_where_a_primary_one_takes_an_int()
+    {
+        var run = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public partial record Net(int Size)
+            {
+                [Dense(1)] public partial Layer Output { get; }
+            }
+            """).AssertCompilesCleanly();
+        Assert.Equal(["NDSL012", "NDSL013"], run.GeneratorDiagnostics.Select(d => d.Id));
+        Assert.DoesNotContain("Net(int seed)", Assert.Single(run.GeneratedSources).SourceText.ToString());
+    }
+
     private static string Network(string loss, bool dropout, int inputs) => $$"""
         using NetDsl;
 
