@@ -9,9 +9,12 @@ using NetDsl.Generators.Parse;
 namespace NetDsl.Generators;
 
 /// <summary>
-/// Reports the NDSL diagnostics. The generator runs the same <see cref="Parser"/> and generates
-/// nothing for a network with an error; reporting from an analyzer puts each diagnostic in the
-/// user's syntax tree, where <c>#pragma warning disable</c>, editorconfig and the IDE reach it.
+/// Reports the NDSL diagnostics. The generator runs the same <see cref="Parser"/> and writes a
+/// placeholder for a network with an error, so the compiler gets as far as running analyzers;
+/// reporting from an analyzer puts each diagnostic in the user's syntax tree, where
+/// <c>#pragma warning disable</c>, editorconfig and the IDE reach it. The exception: declarations
+/// the compiler itself rejects (<see cref="Parser.ReportedByGenerator"/>), whose diagnostics the
+/// generator reports, since no analyzer runs then; reporting them here as well would show them twice.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkAnalyzer : DiagnosticAnalyzer
@@ -34,6 +37,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             var declaration = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
             if (declaration is null) continue;
             var result = Parser.Parse(context.Symbol, declaration, attribute, context.CancellationToken);
+            if (result.ReportedByGenerator) continue;
             foreach (var diagnostic in result.Diagnostics)
                 context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
         }
@@ -41,7 +45,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeStrayLayer(SymbolAnalysisContext context)
     {
-        if (Parser.StrayLayer((IPropertySymbol)context.Symbol, context.CancellationToken) is { } diagnostic)
-            context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
+        if (Parser.StrayLayer((IPropertySymbol)context.Symbol, context.CancellationToken) is { ReportedByGenerator: false } stray)
+            context.ReportDiagnostic(stray.Diagnostic.ToDiagnostic(context.Compilation));
     }
 }

@@ -16,6 +16,8 @@ namespace NetDsl.Tests;
 public sealed class DiagnosticTests
 {
     // ---- NDSL001: not partial --------------------------------------------------------------
+    // No generated code can join the type, so the compiler rejects the partial layer itself and
+    // runs no analyzer: the generator reports NDSL001.
 
     [Fact]
     public void NDSL001_NetworkClassNotPartial() => AssertDiagnostic("""
@@ -26,7 +28,8 @@ public sealed class DiagnosticTests
         {
             [Dense(1)] public partial Layer Output { get; }
         }
-        """, "NDSL001", "'Net' must be declared partial so NetDsl can generate network 'Net'");
+        """, "NDSL001", "'Net' must be declared partial so NetDsl can generate network 'Net'",
+        compilerErrors: ["CS9248", "CS0751"]); // partial member without implementation; partial member in a non-partial type
 
     [Fact]
     public void NDSL001_ContainingTypeNotPartial() => AssertDiagnostic("""
@@ -40,7 +43,28 @@ public sealed class DiagnosticTests
                 [Dense(1)] public partial Layer Output { get; }
             }
         }
-        """, "NDSL001", "'Models' must be declared partial so NetDsl can generate network 'Net'");
+        """, "NDSL001", "'Models' must be declared partial so NetDsl can generate network 'Net'",
+        compilerErrors: ["CS9248"]); // partial member without implementation
+
+    // Here the compiler has nothing to say, and the analyzer runs; it leaves NDSL001 to the
+    // generator all the same, so it is reported once (with NDSL005 for the layer).
+    [Fact]
+    public void NDSL001_NotPartialAndNeitherAreItsLayers_IsReportedOnce()
+    {
+        var run = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public class Net
+            {
+                [Dense(1)] public Layer Output { get; }
+            }
+            """).AssertGeneratorDidNotThrow();
+        Assert.True(run.AnalyzersRan);
+        Assert.Empty(run.CompilerDiagnostics);
+        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(["NDSL001", "NDSL005"], run.GeneratorDiagnostics.Select(d => d.Id));
+    }
 
     // ---- NDSL002: no dense layer -----------------------------------------------------------
 
@@ -254,6 +278,21 @@ public sealed class DiagnosticTests
         }
         """, "NDSL010", $"'Output' is marked [{shown}], but 'Plain' has no [Network] attribute; add [Network(Inputs = n)] to 'Plain'");
 
+    // In a class no generated code can join, the generator reports NDSL010 (the analyzer does not,
+    // even where the compiler has nothing to say and it runs), next to the compiler's own errors.
+    [Theory]
+    [InlineData("[Dense(1)] public partial Layer [|Output|] { get; }", "CS9248", "CS0751")] // no implementation; partial member in a non-partial type
+    [InlineData("[Dense(1)] public Layer [|Output|] { get; }")]
+    public void NDSL010_LayerInANonPartialClassWithoutNetwork(string member, params string[] compilerErrors) => AssertDiagnostic($$"""
+        using NetDsl;
+
+        public class Plain
+        {
+            {{member}}
+        }
+        """, "NDSL010", "'Output' is marked [Dense], but 'Plain' has no [Network] attribute; add [Network(Inputs = n)] to 'Plain'",
+        compilerErrors: compilerErrors.Length == 0 ? null : compilerErrors);
+
     // ---- NDSL011: layers split across partial declarations ---------------------------------
 
     [Fact]
@@ -311,14 +350,17 @@ public sealed class DiagnosticTests
 
     // ---- NDSL013: unsupported network type -------------------------------------------------
 
+    // A generic class or a record gets a placeholder. The compiler rejects the others itself, and
+    // then runs no analyzer: the generator reports NDSL013. A struct gets a placeholder too, but
+    // [Network] is for classes (CS0592); a static or file-local class can take no generated member.
     [Theory]
     [InlineData("public partial class [|Net|]<T>", "generic")]
-    [InlineData("public static partial class [|Net|]", "static")]
     [InlineData("public partial record [|Net|]", "a record")]
-    [InlineData("public partial record struct [|Net|]", "a record")]
-    [InlineData("public partial struct [|Net|]", "a struct")]
-    [InlineData("file partial class [|Net|]", "file-local")]
-    public void NDSL013_UnsupportedNetworkType(string declaration, string what) => AssertDiagnostic($$"""
+    [InlineData("public static partial class [|Net|]", "static", "CS9248", "CS0708")] // no implementation; instance member in a static class
+    [InlineData("public partial record struct [|Net|]", "a record", "CS0592")] // [Network] on a struct
+    [InlineData("public partial struct [|Net|]", "a struct", "CS0592")]
+    [InlineData("file partial class [|Net|]", "file-local", "CS9248")] // a generated file cannot reopen a file-local type
+    public void NDSL013_UnsupportedNetworkType(string declaration, string what, params string[] compilerErrors) => AssertDiagnostic($$"""
         using NetDsl;
 
         [Network(Inputs = 2)]
@@ -326,7 +368,8 @@ public sealed class DiagnosticTests
         {
             [Dense(1)] public partial Layer Output { get; }
         }
-        """, "NDSL013", $"Network 'Net' is {what}; a network must be a non-generic, non-static partial class");
+        """, "NDSL013", $"Network 'Net' is {what}; a network must be a non-generic, non-static partial class",
+        compilerErrors: compilerErrors.Length == 0 ? null : compilerErrors);
 
     // ---- NDSL014: dropout rate out of range ------------------------------------------------
 
@@ -421,6 +464,32 @@ public sealed class DiagnosticTests
         Assert.Single(run.GeneratedSources);
     }
 
+    // As csc does: a compiler error in a declaration anywhere (here a partial property of the
+    // user's own, left without implementation) stops the build before analyzers run, so the
+    // network's NDSL004 shows only once that is fixed. The placeholder is there all the same.
+    [Fact]
+    public void A_declaration_error_elsewhere_hides_what_the_analyzer_reports()
+    {
+        var run = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+                [Dense(0)] public partial Layer Output { get; }
+            }
+
+            public partial class Unrelated
+            {
+                public partial int Unfinished { get; }
+            }
+            """).AssertGeneratorDidNotThrow();
+        Assert.False(run.AnalyzersRan);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(["CS9248"], run.CompilerDiagnostics.Select(d => d.Id));
+        Assert.Equal("Net.g.cs", Assert.Single(run.GeneratedSources).HintName);
+    }
+
     // ---- the catalogue ---------------------------------------------------------------------
 
     [Fact]
@@ -438,12 +507,17 @@ public sealed class DiagnosticTests
     /// <summary>
     /// Runs the generator on <paramref name="markedSource"/> and asserts it reports exactly one
     /// diagnostic: <paramref name="id"/>, with <paramref name="severity"/>, at the marked span, with
-    /// <paramref name="message"/>. On an error, nothing may be generated.
+    /// <paramref name="message"/>. On an error, no network code is generated: a placeholder stands
+    /// in for it, so that the compiler reports nothing of its own (no missing implementation) and
+    /// runs the analyzer. Where no placeholder can join the type, the compiler rejects the
+    /// declaration itself with <paramref name="compilerErrors"/>, and the generator reports.
     /// </summary>
-    private static GeneratorRun AssertDiagnostic(string markedSource, string id, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    private static GeneratorRun AssertDiagnostic(string markedSource, string id, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error, string[]? compilerErrors = null)
     {
         var markup = Markup.Parse(markedSource);
         var run = GeneratorHarness.Run(markup.Source).AssertGeneratorDidNotThrow();
+        Assert.Equal(compilerErrors ?? [], run.CompilerDiagnostics.Select(d => d.Id).Distinct());
+        Assert.Equal(compilerErrors is null, run.AnalyzersRan);
 
         var start = markup.LineSpan.Start;
         var end = markup.LineSpan.End;
@@ -458,7 +532,7 @@ public sealed class DiagnosticTests
         Assert.Equal(markup.LineSpan, diagnostic.Location.GetLineSpan().Span);
 
         if (severity == DiagnosticSeverity.Error)
-            Assert.Empty(run.GeneratedSources);
+            Assert.All(run.GeneratedSources, source => Assert.Contains("// A NetDsl placeholder for ", source.SourceText.ToString()));
         Assert.Empty(run.DiagnosticsInGeneratedCode);
         return run;
     }

@@ -8,7 +8,7 @@ namespace NetDsl.Tests;
 /// <summary>
 /// Code as it is being typed: syntax and binding errors in and around a network declaration. The
 /// generator must never throw, and must never add compiler errors of its own: every diagnostic of
-/// the output compilation is in the user's file (where the compiler rightly reports the typo).
+/// the output compilation is in the user's file (where the compiler, or NetDsl, rightly reports the typo).
 /// </summary>
 public sealed class HalfTypedCodeTests
 {
@@ -43,6 +43,7 @@ public sealed class HalfTypedCodeTests
         { "property with a misspelt type", "public partial Layer Hidden", "public partial Layr Hidden" },
         { "property missing its name", "public partial Layer Hidden", "public partial Layer" },
         { "property missing its accessor list's brace", "Layer Drop { get; }", "Layer Drop { get;" },
+        // Not a syntax error: the attribute lands on the next member, which then has both (NDSL005).
         { "attribute with no member after it", "[Dropout(0.25f)] public partial Layer Drop { get; }", "[Dropout(0.25f)]" },
         { "class missing its closing brace", "[0];\n}", "[0];\n" },
         { "class missing its opening brace", "class PassFail\n{", "class PassFail\n" },
@@ -61,7 +62,8 @@ public sealed class HalfTypedCodeTests
         var run = GeneratorHarness.Run(PassFail.Replace(find, replaceWith, StringComparison.Ordinal));
 
         run.AssertGeneratorDidNotThrow();
-        Assert.True(run.CompilerDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error), $"'{typo}' should be a compiler error in the user's file.");
+        Assert.True(run.CompilerDiagnostics.Concat(run.GeneratorDiagnostics).Any(d => d.Severity == DiagnosticSeverity.Error),
+            $"'{typo}' should be an error in the user's file, the compiler's or NetDsl's.");
         var inGeneratedCode = run.DiagnosticsInGeneratedCode.ToList();
         Assert.True(inGeneratedCode.Count == 0, "Diagnostics in generated code:\n" + string.Join("\n", inGeneratedCode));
     }

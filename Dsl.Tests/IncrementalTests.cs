@@ -94,6 +94,41 @@ public sealed class IncrementalTests
         Assert.Equal(7, Assert.Single(second.GeneratorDiagnostics).Location.GetLineSpan().StartLinePosition.Line);
     }
 
+    // A network with an error and layers outside any network: their placeholders cache like code.
+    [Fact]
+    public void PlaceholdersAreNotReEmittedAfterAnUnrelatedEdit()
+    {
+        string faulty = Source.Replace("Inputs = 2", "Inputs = 0") + """
+
+            public partial class Plain
+            {
+                [Dense(3)] public partial Layer Stray { get; }
+                [Dropout(0.5)] public partial Layer AlsoStray { get; }
+            }
+            """;
+        var (first, second) = RunTwice(faulty, compilation => compilation.AddSyntaxTrees(
+            CSharpSyntaxTree.ParseText("public static class Unrelated { public static void M() { } }", GeneratorHarness.ParseOptions, "Unrelated.cs")));
+
+        Assert.Equal(["Lecture.PassFail.g.cs", "Lecture.Plain.g.cs"], second.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(Reasons(second, TrackingNames.Networks)));
+        Assert.All(Reasons(second, TrackingNames.StrayLayers), r => Assert.Contains(r, CachedOrUnchanged));
+        Assert.Single(SourceOutputReasons(second, of: TrackingNames.StrayLayers));
+        AssertNothingReEmitted(first, second);
+    }
+
+    [Fact]
+    public void FixingTheErrorReplacesThePlaceholderWithTheNetworksCode()
+    {
+        string faulty = Source.Replace("Inputs = 2", "Inputs = 0");
+        var (first, second) = RunTwice(faulty, compilation => Edit(compilation, Source));
+
+        Assert.Contains("// A NetDsl placeholder for network PassFail", first.Source("Lecture.PassFail.g.cs"));
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(SourceOutputReasons(second, of: TrackingNames.Networks)));
+        Assert.Contains("dense 2 → 3", second.Source("Lecture.PassFail.g.cs"));
+        second.AssertCompilesCleanly();
+        Assert.Empty(second.GeneratorDiagnostics);
+    }
+
     [Fact]
     public void ParsingTheSameDeclarationTwiceGivesEqualModels()
     {
@@ -116,6 +151,7 @@ public sealed class IncrementalTests
         var b = ParseResultOf(GeneratorHarness.Run(faulty));
 
         Assert.Null(a.Network);
+        Assert.NotNull(a.Placeholder);
         Assert.Equal(["NDSL003", "NDSL014"], a.Diagnostics.Select(d => d.Id));
         Assert.Equal(a, b);
         Assert.Equal(a.GetHashCode(), b.GetHashCode());

@@ -197,6 +197,105 @@ public sealed class SnapshotTests
         }
         """);
 
+    // ---- placeholders: what a declaration with an error gets instead of its code --------------
+    // The NDSL errors are in the .verified.txt beside each; the compiler reports nothing, even where
+    // the network is used.
+
+    [Fact]
+    public void PlaceholderForANetworkWithAnError() => Verify("""
+        using NetDsl;
+
+        namespace Lecture;
+
+        [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+        public partial class PassFail
+        {
+            [Dense(0, Activation.Sigmoid)] public partial Layer Hidden { get; }
+            [Dropout(0.25)] public partial Layer Drop { get; }
+            [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
+        }
+
+        public static class Use
+        {
+            public static void Everything(float[] x, float[] y, float[] gradient)
+            {
+                var net = new PassFail(seed: 42);
+                net.Hidden.Weights[0, 0] = 1f;
+                float pass = net.Predict([4f, 5f])[0];
+                net.Predict(x, y);
+                float loss = net.LossAndGradient(x, y, gradient) + net.LossAndGradient(x, y, gradient, 7UL);
+                net.Fit(x, y, new TrainOptions { Epochs = 1 });
+                var (mean, accuracy) = net.Evaluate(x, y);
+                new Trainer(net, new Adam(), maxBatchSize: 8).Step(x, y);
+                System.Console.WriteLine($"{pass} {loss} {mean} {accuracy} {PassFail.InputSize + PassFail.OutputSize + PassFail.ParameterCount} {net.Parameters.Length}");
+            }
+        }
+        """);
+
+    // Each partial layer implemented as declared (modifiers, type, accessors, an indexer's
+    // parameters); members the user declares are left out; the constructor calls the one the
+    // base type has.
+    [Fact]
+    public void PlaceholderMirrorsEachDeclaration() => Verify("""
+        using NetDsl;
+
+        namespace Shapes;
+
+        public abstract class Model
+        {
+            protected Model(string name) { }
+        }
+
+        public partial class Outer<T>
+        {
+            [Network(Inputs = 2)]
+            internal sealed partial class Net : Model
+            {
+                [Dense(3)] internal partial Layer Hidden { get; }
+                [Dense(3)] public partial Layer? Maybe { get; }
+                [Dense(3)] public partial Layer Settable { get; private set; }
+                [Dense(3)] public static partial Layer Shared { get; }
+                [Dense(3)] public partial Layer this[int index, params string[] names] { get; }
+                [Dense(1)] private partial Layer Output { get; }
+
+                public void Fit() { }
+            }
+        }
+        """);
+
+    // A record with a primary constructor: the (int seed) constructor calls it.
+    [Fact]
+    public void PlaceholderForARecord() => Verify("""
+        using NetDsl;
+
+        namespace Records;
+
+        [Network(Inputs = 2)]
+        public partial record Net(string Name)
+        {
+            [Dense(1)] public partial Layer Output { get; }
+        }
+
+        public static class Use
+        {
+            public static float[] Run() => new Net(1).Predict([1f, 2f]);
+        }
+        """);
+
+    [Fact]
+    public void PlaceholderForLayersOutsideANetwork() => Verify("""
+        using NetDsl;
+
+        namespace Stray;
+
+        public partial class Plain
+        {
+            [Dense(3)] public partial Layer Hidden { get; }
+            [Dropout(0.5)] public partial Layer Drop { get; }
+            [Dense(1)] public Layer NotPartial { get; }
+        }
+        """);
+
     [Fact]
     public void GeneratedCodeAttributeCarriesTheGeneratorVersion()
     {

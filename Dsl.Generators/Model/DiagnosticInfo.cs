@@ -24,6 +24,14 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 /// <summary>A diagnostic as data: descriptor id, location and message arguments.</summary>
 internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
 {
+    /// <summary>For the analyzer: located in the compilation's syntax tree.</summary>
     public Diagnostic ToDiagnostic(Compilation compilation) => Diagnostic.Create(
         Diagnostics.DiagnosticDescriptors.ById(Id), Location?.ToLocation(compilation), System.Linq.Enumerable.ToArray<object>(Arguments));
+
+    /// <summary>
+    /// For the generator, whose cached model holds no syntax tree: located by path and span, which
+    /// the build prints as <c>file(line,col)</c> like any other (#pragma does not reach it).
+    /// </summary>
+    public Diagnostic ToDiagnostic() => Diagnostic.Create(
+        Diagnostics.DiagnosticDescriptors.ById(Id), Location?.ToLocation(), System.Linq.Enumerable.ToArray<object>(Arguments));
 }

@@ -32,5 +32,13 @@ internal sealed record LayerModel(
     InitializerKind Initializer,
     float DropoutRate);
 
-/// <summary>A parse result: the model when the declaration is sound, and the diagnostics either way.</summary>
-internal sealed record ParseResult(NetworkModel? Network, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// A parse result: the model when the declaration is sound, the placeholder to write in its place
+/// when it has an error, and the diagnostics either way.
+/// </summary>
+/// <param name="ReportedByGenerator">
+/// Whether the generator reports <paramref name="Diagnostics"/> rather than <see cref="NetworkAnalyzer"/>:
+/// true when the compiler itself rejects the declaration (<see cref="Parse.Parser.ReportedByGenerator"/>),
+/// since then it stops before running any analyzer.
+/// </param>
+internal sealed record ParseResult(NetworkModel? Network, PlaceholderModel? Placeholder, EquatableArray<DiagnosticInfo> Diagnostics, bool ReportedByGenerator);

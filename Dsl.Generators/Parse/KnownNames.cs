@@ -10,12 +10,16 @@ internal static class KnownNames
     public const string DropoutAttribute = "NetDsl.DropoutAttribute";
     public const string Layer = "NetDsl.Layer";
 
-    /// <summary>Members every network gets, whatever its layers.</summary>
-    public static readonly string[] GeneratedMembers =
+    public const string NetworkModelInterface = "NetDsl.INetworkModel";
+
+    /// <summary>The public members every network gets besides its constructor and layers (a placeholder declares them too).</summary>
+    public static readonly string[] PublicMembers =
     [
-        "InputSize", "OutputSize", "ParameterCount", "Parameters", "Predict", "LossAndGradient",
-        "Fit", "Evaluate", "Workspace", "_parameters", "_workspace",
+        "InputSize", "OutputSize", "ParameterCount", "Parameters", "Predict", "LossAndGradient", "Fit", "Evaluate",
     ];
+
+    /// <summary>Members every network gets, whatever its layers.</summary>
+    public static readonly string[] GeneratedMembers = [.. PublicMembers, "Workspace", "_parameters", "_workspace"];
 
     public static string Forward(string layer) => "Forward" + layer;
 

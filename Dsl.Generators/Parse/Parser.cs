@@ -13,12 +13,13 @@ namespace NetDsl.Generators.Parse;
 
 /// <summary>
 /// Symbols in, a plain model out. Problems become diagnostics (as data); a network with any error
-/// gets no model, so no code is generated for it. Half-typed declarations (syntax or binding errors
-/// the compiler already reports) give neither model nor diagnostics.
+/// gets no model, so none of its code is generated, but a placeholder in its place (see
+/// <see cref="PlaceholderModel"/>). Half-typed declarations (syntax or binding errors the compiler
+/// already reports) give neither model nor diagnostics.
 /// </summary>
 internal static class Parser
 {
-    private static readonly ParseResult Nothing = new(null, EquatableArray<DiagnosticInfo>.Empty);
+    private static readonly ParseResult Nothing = new(null, null, EquatableArray<DiagnosticInfo>.Empty, ReportedByGenerator: false);
 
     /// <summary>The generator's entry: the [Network] type the pipeline found.</summary>
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
@@ -49,17 +50,12 @@ internal static class Parser
             : null;
         if (unsupported is not null)
             diagnostics.Add(Report(DiagnosticDescriptors.UnsupportedNetworkType, typeLocation, name, unsupported));
-        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        if (!IsPartial(declaration))
             diagnostics.Add(Report(DiagnosticDescriptors.NotPartial, typeLocation, name, name));
-        var containing = new List<ContainingTypeModel>();
+        if (ContainingTypes(type, cancellationToken) is not { } containing) return Nothing;
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-        {
-            var outerSyntax = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
-            if (outerSyntax is null || outerSyntax.Identifier.IsMissing) return Nothing;
-            if (!outerSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+            if (Declaration(outer, cancellationToken) is { } outerSyntax && !IsPartial(outerSyntax))
                 diagnostics.Add(Report(DiagnosticDescriptors.NotPartial, LocationInfo.From(outerSyntax.Identifier.GetLocation()), outer.Name, name));
-            containing.Insert(0, new ContainingTypeModel(Keyword(outerSyntax), Emit.Formatting.Identifier(outer.Name) + TypeParameters(outer)));
-        }
 
         // [Network(Inputs = n, Loss = …)]
         int inputs = 0;
@@ -130,25 +126,64 @@ internal static class Parser
             CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
         CheckClashes(type, name, typeLocation, layers, diagnostics, cancellationToken);
 
-        var network = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error)
-            ? null
-            : new NetworkModel(
-                type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-                name, containing.ToEquatableArray(), inputs, loss, layers.ToEquatableArray());
-        return new ParseResult(network, diagnostics.ToEquatableArray());
+        string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+        var errors = diagnostics.Where(IsError).Select(d => d.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToEquatableArray();
+        if (errors.Count == 0)
+            return new ParseResult(new NetworkModel(ns, name, containing, inputs, loss, layers.ToEquatableArray()), null, diagnostics.ToEquatableArray(), ReportedByGenerator: false);
+        var placeholder = CanAddGeneratedCode(type, declaration, cancellationToken)
+            ? Placeholders.ForNetwork(type, new TypeShell(ns, containing, Keyword(declaration), name, TypeParameters(type)), errors, cancellationToken)
+            : null;
+        return new ParseResult(null, placeholder, diagnostics.ToEquatableArray(), ReportedByGenerator(type, declaration, cancellationToken));
     }
 
-    /// <summary>The diagnostic for a [Dense]/[Dropout] on a property outside any [Network] type, or null.</summary>
-    public static DiagnosticInfo? StrayLayer(IPropertySymbol property, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a generated file can add members to <paramref name="type"/>, as declared by
+    /// <paramref name="declaration"/>: the declaration and those of the types containing it are
+    /// partial, and the type is neither static (a network's members are instance members) nor
+    /// file-local (a generated file is another file). When it cannot, the compiler reports its own
+    /// declaration error (CS0751, CS0260, CS0708, CS9248…).
+    /// </summary>
+    public static bool CanAddGeneratedCode(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        if (type.IsStatic || type.IsFileLocal || !IsPartial(declaration)) return false;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            if (Declaration(outer, cancellationToken) is not { } outerSyntax || !IsPartial(outerSyntax)) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Who reports a network's diagnostics. The compiler runs analyzers only when the compilation
+    /// (generated code included) has no declaration error. A network NetDsl can add code to gets a
+    /// placeholder when it has an error, so it has none, and <see cref="NetworkAnalyzer"/> reports:
+    /// in the user's syntax tree, where #pragma and editorconfig reach. One it cannot add code to, or
+    /// a struct (<c>[Network]</c> applies to classes: CS0592), has a declaration error the compiler
+    /// reports whatever NetDsl writes; then the generator reports, or nobody would.
+    /// </summary>
+    public static bool ReportedByGenerator(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken) =>
+        !CanAddGeneratedCode(type, declaration, cancellationToken) || type.TypeKind == TypeKind.Struct;
+
+    /// <summary>The generator's entry for a [Dense] or [Dropout] property: a stray layer, or null.</summary>
+    public static StrayLayerModel? StrayLayer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol is IPropertySymbol property ? StrayLayer(property, cancellationToken) : null;
+
+    /// <summary>A [Dense]/[Dropout] on a property outside any [Network] type (NDSL010), or null.</summary>
+    public static StrayLayerModel? StrayLayer(IPropertySymbol property, CancellationToken cancellationToken)
     {
         if (property.ContainingType is not { } type) return null;
         if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute)) return null;
         var attribute = property.GetAttributes().FirstOrDefault(a => IsLayerAttribute(a.AttributeClass));
         if (attribute?.AttributeClass is null) return null;
-        var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
-        var location = syntax is not null ? syntax.Identifier.GetLocation() : property.Locations.FirstOrDefault();
-        return Report(DiagnosticDescriptors.LayerOutsideNetwork, LocationInfo.From(location),
+        var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<BasePropertyDeclarationSyntax>().FirstOrDefault();
+        var location = syntax is PropertyDeclarationSyntax p ? p.Identifier.GetLocation() : property.Locations.FirstOrDefault();
+        var diagnostic = Report(DiagnosticDescriptors.LayerOutsideNetwork, LocationInfo.From(location),
             property.Name, attribute.AttributeClass.Name.Replace("Attribute", ""), type.Name);
+        if (syntax?.Parent is not TypeDeclarationSyntax declaration || declaration.Identifier.IsMissing
+            || ContainingTypes(type, cancellationToken) is not { } containing)
+            return null;
+        var shell = new TypeShell(type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            containing, Keyword(declaration), type.Name, TypeParameters(type));
+        return new StrayLayerModel(shell, Placeholders.Implementation(property, cancellationToken), diagnostic,
+            CanAddGeneratedCode(type, declaration, cancellationToken));
     }
 
     private static LayerModel ParseLayer(IPropertySymbol property, PropertyDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location, List<DiagnosticInfo> diagnostics)
@@ -253,7 +288,7 @@ internal static class Parser
     /// Declared only in a file this generator wrote. The analyzer sees the compilation with the
     /// generated code added, where those members are ours, not clashes.
     /// </summary>
-    private static bool IsGeneratedByNetDsl(ISymbol member) =>
+    internal static bool IsGeneratedByNetDsl(ISymbol member) =>
         member.DeclaringSyntaxReferences.Length > 0
         && member.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Replace('\\', '/').Contains(GeneratedFolder));
 
@@ -284,7 +319,7 @@ internal static class Parser
                 value.ToString(CultureInfo.InvariantCulture), member, enumName, string.Join(", ", Enum.GetNames(typeof(TEnum)))));
     }
 
-    private static bool IsLayerAttribute(INamedTypeSymbol? attribute) =>
+    internal static bool IsLayerAttribute(INamedTypeSymbol? attribute) =>
         attribute?.ToDisplayString() is KnownNames.DenseAttribute or KnownNames.DropoutAttribute;
 
     // An attribute the compiler could not bind (still being typed): leave it to the compiler's errors.
@@ -293,6 +328,26 @@ internal static class Parser
         || attribute.AttributeConstructor is null
         || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
         || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
+
+    private static bool IsError(DiagnosticInfo diagnostic) => DiagnosticDescriptors.ById(diagnostic.Id).DefaultSeverity == DiagnosticSeverity.Error;
+
+    private static bool IsPartial(TypeDeclarationSyntax declaration) => declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
+
+    /// <summary>The first declaration of a type (the one a diagnostic about the type points to).</summary>
+    private static TypeDeclarationSyntax? Declaration(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
+
+    /// <summary>The types <paramref name="type"/> is nested in, outermost first; null while one is still being typed.</summary>
+    private static EquatableArray<ContainingTypeModel>? ContainingTypes(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var containing = new List<ContainingTypeModel>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (Declaration(outer, cancellationToken) is not { } outerSyntax || outerSyntax.Identifier.IsMissing) return null;
+            containing.Insert(0, new ContainingTypeModel(Keyword(outerSyntax), Emit.Formatting.Identifier(outer.Name) + TypeParameters(outer)));
+        }
+        return containing.ToEquatableArray();
+    }
 
     private static string Keyword(TypeDeclarationSyntax syntax) => syntax switch
     {

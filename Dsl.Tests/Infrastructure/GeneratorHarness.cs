@@ -56,11 +56,20 @@ internal static class GeneratorHarness
 
     public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)
     {
+        // Unlike csc, generators run even when the sources have syntax errors: an IDE runs them on
+        // code as it is being typed, and the generator must cope with that.
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var driverDiagnostics);
-        // As the compiler does: analyzers see the compilation with the generated sources added.
-        var (analyzerDiagnostics, analyzerExceptions) = Analyze(output);
-        return new GeneratorRun(driver, compilation, output, driverDiagnostics.AddRange(analyzerDiagnostics), analyzerExceptions);
+        // As the compiler does: analyzers see the compilation with the generated sources added, and
+        // run only if it got past parsing and declaring without an error that cannot be suppressed
+        // (every compiler error; not NetDsl's, which are configurable).
+        bool analyzersRun = !driverDiagnostics.Concat(output.GetParseDiagnostics()).Concat(output.GetDeclarationDiagnostics()).Any(IsUnsuppressableError);
+        var (analyzerDiagnostics, analyzerExceptions) = analyzersRun ? Analyze(output) : ([], Array.Empty<Exception>());
+        return new GeneratorRun(driver, compilation, output, driverDiagnostics.AddRange(analyzerDiagnostics), analyzerExceptions, analyzersRun);
     }
+
+    /// <summary>What csc's <c>HasUnsuppressableErrors</c> looks for: an error marked not configurable, as every compiler error is.</summary>
+    private static bool IsUnsuppressableError(Diagnostic diagnostic) =>
+        diagnostic.Severity == DiagnosticSeverity.Error && diagnostic.Descriptor.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable);
 
     /// <summary>Runs <see cref="NetworkAnalyzer"/>, which reports the NDSL diagnostics, as the compiler does.</summary>
     private static (ImmutableArray<Diagnostic> Diagnostics, IReadOnlyList<Exception> Exceptions) Analyze(Compilation compilation)
@@ -75,7 +84,7 @@ internal static class GeneratorHarness
 }
 
 /// <summary>One run of the generator: its inputs, what it produced and what the compiler then said.</summary>
-internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Compilation output, ImmutableArray<Diagnostic> diagnostics, IReadOnlyList<Exception> analyzerExceptions)
+internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Compilation output, ImmutableArray<Diagnostic> diagnostics, IReadOnlyList<Exception> analyzerExceptions, bool analyzersRan)
 {
     public GeneratorDriver Driver { get; } = driver;
     public Compilation InputCompilation { get; } = input;
@@ -87,10 +96,16 @@ internal sealed class GeneratorRun(GeneratorDriver driver, Compilation input, Co
     public ImmutableArray<GeneratedSourceResult> GeneratedSources => Result.GeneratedSources;
 
     /// <summary>
-    /// What NetDsl reported: the NDSL diagnostics of <see cref="NetworkAnalyzer"/>, plus the driver's own
-    /// (CS8784/CS8785 when the generator throws).
+    /// What NetDsl reported: the NDSL diagnostics of <see cref="NetworkAnalyzer"/> (when analyzers ran)
+    /// and of the generator, plus the driver's own (CS8784/CS8785 when the generator throws).
     /// </summary>
     public ImmutableArray<Diagnostic> GeneratorDiagnostics { get; } = diagnostics;
+
+    /// <summary>
+    /// Whether the compiler would run analyzers: it does not when parsing or declaring (generated
+    /// code included) gives a compiler error, such as a partial member without its implementation.
+    /// </summary>
+    public bool AnalyzersRan { get; } = analyzersRan;
 
     /// <summary>Every error and warning of the compilation with the generated sources added.</summary>
     public ImmutableArray<Diagnostic> CompilerDiagnostics => OutputCompilation.GetDiagnostics()
