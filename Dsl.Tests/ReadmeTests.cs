@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generators;
+using NetDsl.Tests.Infrastructure;
 
 namespace NetDsl.Tests;
 
@@ -48,17 +49,6 @@ public sealed class ReadmeTests
 
     // ---- csharp: a console program ----
 
-    /// <summary>What <c>dotnet new console</c> imports for the program (ImplicitUsings for Microsoft.NET.Sdk).</summary>
-    private const string ImplicitUsings = """
-        global using global::System;
-        global using global::System.Collections.Generic;
-        global using global::System.IO;
-        global using global::System.Linq;
-        global using global::System.Net.Http;
-        global using global::System.Threading;
-        global using global::System.Threading.Tasks;
-        """;
-
     /// <summary>C# as a new project on this SDK gets it (partial properties need 13 or later).</summary>
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
@@ -98,7 +88,7 @@ public sealed class ReadmeTests
         var compilation = CSharpCompilation.Create("ReadmeProgram",
             [
                 CSharpSyntaxTree.ParseText(block.Code, ParseOptions, $"README.md:{block.Line}"),
-                CSharpSyntaxTree.ParseText(ImplicitUsings, ParseOptions, "ImplicitUsings.g.cs"),
+                CSharpSyntaxTree.ParseText(ImplicitUsings.ConsoleApp, ParseOptions, "ImplicitUsings.g.cs"),
             ],
             References.Value, ProgramOptions);
         GeneratorDriver driver = CSharpGeneratorDriver.Create([new NetworkGenerator().AsSourceGenerator()], parseOptions: ParseOptions);

@@ -86,14 +86,8 @@ public class ClassLabelTests
     public void User_code_with_implicit_usings_finds_the_label_overloads()
     {
         // A console app's global usings, then NetDsl: the names must bind, unambiguously, to the label overloads.
-        var run = GeneratorHarness.Run("""
-            global using global::System;
-            global using global::System.Collections.Generic;
-            global using global::System.IO;
-            global using global::System.Linq;
-            global using global::System.Net.Http;
-            global using global::System.Threading;
-            global using global::System.Threading.Tasks;
+        var run = GeneratorHarness.Run(ImplicitUsings.ConsoleApp + """
+
             using NetDsl;
 
             namespace App;
