@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using CsCheck;
 using NetDsl.Simd;
+using NetDsl.Tests.Infrastructure;
 using Xunit;
 
 namespace NetDsl.Tests;
@@ -56,6 +57,13 @@ public class KernelTests
     }
 
     private static bool Available(string path) => Parse(path) is not { } p || Lanes.IsHardwareAccelerated(p.Width);
+
+    /// <summary>Reports the test as skipped, naming what this machine lacks, when the path's width is not accelerated here.</summary>
+    private static void SkipUnlessAvailable(string path)
+    {
+        if (Parse(path) is { } p)
+            Hardware.SkipUnlessAccelerated(p.Width);
+    }
 
     private static MultiplyTransposedFn MultiplyTransposedPath(string path) => Parse(path) is { } p
         ? (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed(p.Width, p.Blocking, a, b, bias, c, m, n, k)
@@ -150,8 +158,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void MultiplyTransposed_MatchesReference(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = MultiplyTransposedPath(path);
         int seed = 0;
         foreach (int m in Rows)
@@ -164,8 +171,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void MultiplyTransposed_TypicalLayerSizes(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = MultiplyTransposedPath(path);
         foreach (var (rows, units, fanIn) in new[] { (32, 128, 784), (8, 512, 512), (64, 10, 128), (3, 5, 7) })
         {
@@ -209,8 +215,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void TransposedMultiply_MatchesReference(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = TransposedMultiplyPath(path);
         int seed = 0;
         // Here the batch rows are k, and zero of them gives C = 0.
@@ -224,8 +229,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void TransposedMultiply_TypicalLayerSizes(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = TransposedMultiplyPath(path);
         foreach (var (units, fanIn, rows) in new[] { (128, 784, 32), (512, 512, 8), (10, 128, 64), (3, 5, 7) })
             CheckTransposedMultiply(kernel, units, fanIn, rows, seed: units);
@@ -255,8 +259,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void Multiply_MatchesReference(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = MultiplyPath(path);
         int seed = 0;
         foreach (int m in Rows)
@@ -269,8 +272,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void Multiply_TypicalLayerSizes(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = MultiplyPath(path);
         foreach (var (rows, fanIn, units) in new[] { (32, 784, 128), (32, 512, 512), (64, 128, 10), (3, 5, 7) })
             CheckMultiply(kernel, rows, fanIn, units, seed: units);
@@ -298,8 +300,7 @@ public class KernelTests
     [MemberData(nameof(SumRowsPathData))]
     public void SumRows_MatchesReference(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = SumRowsPath(path);
         int seed = 0;
         foreach (int m in Rows.Concat([64, 65, 100]))
@@ -330,8 +331,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void AllKernels_AreDeterministic(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         const int m = 17, n = 129, k = 65;
         float[] a = Random(m * k, 1), b = Random(n * k, 2), bias = Random(n, 3), bt = Random(m * n, 4);
         for (int run = 0; run < 2; run++)
@@ -362,8 +362,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void RowProducts_DoNotDependOnHowTheBatchIsSplit(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         // Each output row is summed the same way whatever the row count, so shards of a batch give the same bits as the whole.
         const int m = 11, n = 37, k = 70;
         float[] a = Random(m * k, 1), w = Random(n * k, 2), bias = Random(n, 3);
