@@ -1,12 +1,16 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using CsCheck;
+using NetDsl.Simd;
+using NetDsl.Tests.Infrastructure;
 using Xunit;
 
 namespace NetDsl.Tests;
 
 /// <summary>
-/// The matrix kernels, every width path the hardware has plus the scalar fallback and the public dispatch,
-/// against naive double-precision references.
+/// The matrix kernels, against naive double-precision references: every width the hardware has, each with
+/// both register blockings (whatever this machine's own), the scalar fallback and the public dispatch.
 /// </summary>
 public class KernelTests
 {
@@ -15,12 +19,18 @@ public class KernelTests
     private delegate void SumRowsFn(ReadOnlySpan<float> a, Span<float> sums, int m, int n);
 
     /// <summary>
-    /// "public" is the dispatching API; "512", "256", "128" the vector paths with the register blocks this machine gets;
-    /// "…/small" the same paths with the blocks for 16-register machines (AVX2 without AVX-512); "scalar" the fallback.
+    /// "public" is the dispatching API; "512/large" … "128/small" force a width and its register blocks
+    /// (large: the 16-accumulator blocks of 32-register machines; small: the 8-accumulator blocks of
+    /// 16-register ones, x64 without AVX-512) whatever this machine would pick; "scalar" is the fallback.
     /// </summary>
-    private static readonly string[] AllPaths = ["public", "512", "256", "128", "512/small", "256/small", "128/small", "scalar"];
+    private static readonly string[] AllPaths = ["public", "512/large", "512/small", "256/large", "256/small", "128/large", "128/small", "scalar"];
+
+    /// <summary>SumRows has one blocking: its paths are the widths.</summary>
+    private static readonly string[] SumRowsPaths = ["public", "512", "256", "128", "scalar"];
 
     public static TheoryData<string> Paths => new(AllPaths);
+
+    public static TheoryData<string> SumRowsPathData => new(SumRowsPaths);
 
     /// <summary>Edge-heavy sizes: below, at and just past the vector widths and the 4-wide register blocks.</summary>
     private static readonly int[] Dims = [1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 129];
@@ -28,58 +38,48 @@ public class KernelTests
     /// <summary>Row counts, including zero rows.</summary>
     private static readonly int[] Rows = [0, 1, 2, 3, 4, 5, 7, 8, 9, 17, 33];
 
-    private static bool Available(string path) => path switch
+    /// <summary>The width and blocking a path names; null for "public".</summary>
+    private static (SimdWidth Width, KernelBlocking Blocking)? Parse(string path)
     {
-        "512" or "512/small" => Vector512.IsHardwareAccelerated,
-        "256" or "256/small" => Vector256.IsHardwareAccelerated,
-        "128" or "128/small" => Vector128.IsHardwareAccelerated,
-        _ => true,
-    };
+        if (path == "public")
+            return null;
+        string[] parts = path.Split('/');
+        SimdWidth width = parts[0] switch
+        {
+            "512" => SimdWidth.Vector512,
+            "256" => SimdWidth.Vector256,
+            "128" => SimdWidth.Vector128,
+            "scalar" => SimdWidth.Scalar,
+            _ => throw new ArgumentException($"unknown path {path}", nameof(path)),
+        };
+        var blocking = parts.Length > 1 && parts[1] == "small" ? KernelBlocking.Small : KernelBlocking.Large;
+        return (width, blocking);
+    }
 
-    private static MultiplyTransposedFn MultiplyTransposedPath(string path) => path switch
-    {
-        "public" => Kernels.MultiplyTransposed,
-        "512" => (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed512(a, b, bias, c, m, n, k),
-        "512/small" => (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed512(a, b, bias, c, m, n, k, smallBlocks: true),
-        "256" => (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed256(a, b, bias, c, m, n, k),
-        "256/small" => (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed256(a, b, bias, c, m, n, k, smallBlocks: true),
-        "128" => (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed128(a, b, bias, c, m, n, k),
-        "128/small" => (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed128(a, b, bias, c, m, n, k, smallBlocks: true),
-        _ => Kernels.MultiplyTransposedScalar,
-    };
+    private static bool Available(string path) => Parse(path) is not { } p || Lanes.IsHardwareAccelerated(p.Width);
 
-    private static ProductFn TransposedMultiplyPath(string path) => path switch
+    /// <summary>Reports the test as skipped, naming what this machine lacks, when the path's width is not accelerated here.</summary>
+    private static void SkipUnlessAvailable(string path)
     {
-        "public" => Kernels.TransposedMultiply,
-        "512" => (a, b, c, m, n, k) => Kernels.TransposedMultiply512(a, b, c, m, n, k),
-        "512/small" => (a, b, c, m, n, k) => Kernels.TransposedMultiply512(a, b, c, m, n, k, smallBlocks: true),
-        "256" => (a, b, c, m, n, k) => Kernels.TransposedMultiply256(a, b, c, m, n, k),
-        "256/small" => (a, b, c, m, n, k) => Kernels.TransposedMultiply256(a, b, c, m, n, k, smallBlocks: true),
-        "128" => (a, b, c, m, n, k) => Kernels.TransposedMultiply128(a, b, c, m, n, k),
-        "128/small" => (a, b, c, m, n, k) => Kernels.TransposedMultiply128(a, b, c, m, n, k, smallBlocks: true),
-        _ => Kernels.TransposedMultiplyScalar,
-    };
+        if (Parse(path) is { } p)
+            Hardware.SkipUnlessAccelerated(p.Width);
+    }
 
-    private static ProductFn MultiplyPath(string path) => path switch
-    {
-        "public" => Kernels.Multiply,
-        "512" => (a, b, c, m, n, k) => Kernels.Multiply512(a, b, c, m, n, k),
-        "512/small" => (a, b, c, m, n, k) => Kernels.Multiply512(a, b, c, m, n, k, smallBlocks: true),
-        "256" => (a, b, c, m, n, k) => Kernels.Multiply256(a, b, c, m, n, k),
-        "256/small" => (a, b, c, m, n, k) => Kernels.Multiply256(a, b, c, m, n, k, smallBlocks: true),
-        "128" => (a, b, c, m, n, k) => Kernels.Multiply128(a, b, c, m, n, k),
-        "128/small" => (a, b, c, m, n, k) => Kernels.Multiply128(a, b, c, m, n, k, smallBlocks: true),
-        _ => Kernels.MultiplyScalar,
-    };
+    private static MultiplyTransposedFn MultiplyTransposedPath(string path) => Parse(path) is { } p
+        ? (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed(p.Width, p.Blocking, a, b, bias, c, m, n, k)
+        : Kernels.MultiplyTransposed;
 
-    private static SumRowsFn SumRowsPath(string path) => path switch
-    {
-        "public" => Kernels.SumRows,
-        "512" or "512/small" => Kernels.SumRows512,
-        "256" or "256/small" => Kernels.SumRows256,
-        "128" or "128/small" => Kernels.SumRows128,
-        _ => Kernels.SumRowsScalar,
-    };
+    private static ProductFn TransposedMultiplyPath(string path) => Parse(path) is { } p
+        ? (a, b, c, m, n, k) => Kernels.TransposedMultiply(p.Width, p.Blocking, a, b, c, m, n, k)
+        : Kernels.TransposedMultiply;
+
+    private static ProductFn MultiplyPath(string path) => Parse(path) is { } p
+        ? (a, b, c, m, n, k) => Kernels.Multiply(p.Width, p.Blocking, a, b, c, m, n, k)
+        : Kernels.Multiply;
+
+    private static SumRowsFn SumRowsPath(string path) => Parse(path) is { } p
+        ? (a, sums, m, n) => Kernels.SumRows(p.Width, a, sums, m, n)
+        : Kernels.SumRows;
 
     // ---- References in double precision, with the magnitude Σ|term| that bounds a float sum's rounding error. ----
 
@@ -158,8 +158,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void MultiplyTransposed_MatchesReference(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = MultiplyTransposedPath(path);
         int seed = 0;
         foreach (int m in Rows)
@@ -172,8 +171,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void MultiplyTransposed_TypicalLayerSizes(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = MultiplyTransposedPath(path);
         foreach (var (rows, units, fanIn) in new[] { (32, 128, 784), (8, 512, 512), (64, 10, 128), (3, 5, 7) })
         {
@@ -217,8 +215,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void TransposedMultiply_MatchesReference(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = TransposedMultiplyPath(path);
         int seed = 0;
         // Here the batch rows are k, and zero of them gives C = 0.
@@ -232,8 +229,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void TransposedMultiply_TypicalLayerSizes(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = TransposedMultiplyPath(path);
         foreach (var (units, fanIn, rows) in new[] { (128, 784, 32), (512, 512, 8), (10, 128, 64), (3, 5, 7) })
             CheckTransposedMultiply(kernel, units, fanIn, rows, seed: units);
@@ -263,8 +259,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void Multiply_MatchesReference(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = MultiplyPath(path);
         int seed = 0;
         foreach (int m in Rows)
@@ -277,8 +272,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void Multiply_TypicalLayerSizes(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = MultiplyPath(path);
         foreach (var (rows, fanIn, units) in new[] { (32, 784, 128), (32, 512, 512), (64, 128, 10), (3, 5, 7) })
             CheckMultiply(kernel, rows, fanIn, units, seed: units);
@@ -303,11 +297,10 @@ public class KernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Paths))]
+    [MemberData(nameof(SumRowsPathData))]
     public void SumRows_MatchesReference(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         var kernel = SumRowsPath(path);
         int seed = 0;
         foreach (int m in Rows.Concat([64, 65, 100]))
@@ -338,8 +331,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void AllKernels_AreDeterministic(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         const int m = 17, n = 129, k = 65;
         float[] a = Random(m * k, 1), b = Random(n * k, 2), bias = Random(n, 3), bt = Random(m * n, 4);
         for (int run = 0; run < 2; run++)
@@ -370,8 +362,7 @@ public class KernelTests
     [MemberData(nameof(Paths))]
     public void RowProducts_DoNotDependOnHowTheBatchIsSplit(string path)
     {
-        if (!Available(path))
-            return;
+        SkipUnlessAvailable(path);
         // Each output row is summed the same way whatever the row count, so shards of a batch give the same bits as the whole.
         const int m = 11, n = 37, k = 70;
         float[] a = Random(m * k, 1), w = Random(n * k, 2), bias = Random(n, 3);
@@ -412,6 +403,31 @@ public class KernelTests
         }
     }
 
+    [Fact]
+    public void PublicKernels_TakeTheWidestWidthTheSizeFills_WithThisMachinesBlocks()
+    {
+        // The public entry points are the internal ones with the path this machine picks: same bits.
+        foreach (var (m, n, k) in new[] { (9, 37, 70), (5, 3, 17), (4, 16, 3), (17, 129, 8), (3, 2, 1) })
+        {
+            float[] a = Random(Math.Max(m * k, m * n) + 8, m), b = Random(n * k + 8, n), bias = Random(n, k);
+            float[] expected = new float[m * n], actual = new float[m * n];
+            Kernels.MultiplyTransposed(Lanes.WidestFor(k), Kernels.MachineBlocking, a, b, bias, expected, m, n, k);
+            Kernels.MultiplyTransposed(a, b, bias, actual, m, n, k);
+            Assert.Equal(expected, actual);
+            Kernels.TransposedMultiply(Lanes.WidestFor(n), Kernels.MachineBlocking, a, b, expected, m, n, k);
+            Kernels.TransposedMultiply(a, b, actual, m, n, k);
+            Assert.Equal(expected, actual);
+            Kernels.Multiply(Lanes.WidestFor(n), Kernels.MachineBlocking, a, b, expected, m, n, k);
+            Kernels.Multiply(a, b, actual, m, n, k);
+            Assert.Equal(expected, actual);
+            Kernels.SumRows(Lanes.WidestFor(n), a, expected, m, n);
+            Kernels.SumRows(a, actual, m, n);
+            Assert.Equal(expected.AsSpan(0, n).ToArray(), actual.AsSpan(0, n).ToArray());
+        }
+
+        Assert.Equal(Avx512F.IsSupported || AdvSimd.Arm64.IsSupported ? KernelBlocking.Large : KernelBlocking.Small, Kernels.MachineBlocking);
+    }
+
     // ---- Zero rows ----
 
     [Fact]
@@ -448,8 +464,8 @@ public class KernelTests
         AssertTooShort(() => Kernels.MultiplyTransposed(a, b.AsSpan(1), bias, c, m, n, k), "b", n * k);
         AssertTooShort(() => Kernels.MultiplyTransposed(a, b, bias.AsSpan(1), c, m, n, k), "bias", n);
         AssertTooShort(() => Kernels.MultiplyTransposed(a, b, bias, c.AsSpan(1), m, n, k), "c", m * n);
-        AssertTooShort(() => Kernels.MultiplyTransposed512(a, b, bias, c.AsSpan(1), m, n, k), "c", m * n);
-        AssertTooShort(() => Kernels.MultiplyTransposedScalar(a.AsSpan(1), b, bias, c, m, n, k), "a", m * k);
+        AssertTooShort(() => Kernels.MultiplyTransposed(SimdWidth.Vector512, KernelBlocking.Large, a, b, bias, c.AsSpan(1), m, n, k), "c", m * n);
+        AssertTooShort(() => Kernels.MultiplyTransposed(SimdWidth.Scalar, KernelBlocking.Large, a.AsSpan(1), b, bias, c, m, n, k), "a", m * k);
     }
 
     [Fact]
@@ -460,8 +476,8 @@ public class KernelTests
         AssertTooShort(() => Kernels.TransposedMultiply(a.AsSpan(1), b, c, m, n, k), "a", k * m);
         AssertTooShort(() => Kernels.TransposedMultiply(a, b.AsSpan(1), c, m, n, k), "b", k * n);
         AssertTooShort(() => Kernels.TransposedMultiply(a, b, c.AsSpan(1), m, n, k), "c", m * n);
-        AssertTooShort(() => Kernels.TransposedMultiply256(a, b, c.AsSpan(1), m, n, k), "c", m * n);
-        AssertTooShort(() => Kernels.TransposedMultiplyScalar(a.AsSpan(1), b, c, m, n, k), "a", k * m);
+        AssertTooShort(() => Kernels.TransposedMultiply(SimdWidth.Vector256, KernelBlocking.Small, a, b, c.AsSpan(1), m, n, k), "c", m * n);
+        AssertTooShort(() => Kernels.TransposedMultiply(SimdWidth.Scalar, KernelBlocking.Small, a.AsSpan(1), b, c, m, n, k), "a", k * m);
     }
 
     [Fact]
@@ -472,8 +488,8 @@ public class KernelTests
         AssertTooShort(() => Kernels.Multiply(a.AsSpan(1), b, c, m, n, k), "a", m * k);
         AssertTooShort(() => Kernels.Multiply(a, b.AsSpan(1), c, m, n, k), "b", k * n);
         AssertTooShort(() => Kernels.Multiply(a, b, c.AsSpan(1), m, n, k), "c", m * n);
-        AssertTooShort(() => Kernels.Multiply128(a, b, c.AsSpan(1), m, n, k), "c", m * n);
-        AssertTooShort(() => Kernels.MultiplyScalar(a.AsSpan(1), b, c, m, n, k), "a", m * k);
+        AssertTooShort(() => Kernels.Multiply(SimdWidth.Vector128, KernelBlocking.Large, a, b, c.AsSpan(1), m, n, k), "c", m * n);
+        AssertTooShort(() => Kernels.Multiply(SimdWidth.Scalar, KernelBlocking.Small, a.AsSpan(1), b, c, m, n, k), "a", m * k);
     }
 
     [Fact]
@@ -483,7 +499,17 @@ public class KernelTests
         float[] a = new float[m * n], sums = new float[n];
         AssertTooShort(() => Kernels.SumRows(a.AsSpan(1), sums, m, n), "a", m * n);
         AssertTooShort(() => Kernels.SumRows(a, sums.AsSpan(1), m, n), "sums", n);
-        AssertTooShort(() => Kernels.SumRowsScalar(a, sums.AsSpan(1), m, n), "sums", n);
+        AssertTooShort(() => Kernels.SumRows(SimdWidth.Scalar, a, sums.AsSpan(1), m, n), "sums", n);
+    }
+
+    [Fact]
+    public void InternalEntries_RejectAnUnknownPath()
+    {
+        float[] x = new float[16], y = new float[16], z = new float[16];
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MultiplyTransposed((SimdWidth)3, KernelBlocking.Large, x, y, [], z, 2, 2, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.TransposedMultiply((SimdWidth)3, KernelBlocking.Large, x, y, z, 2, 2, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.Multiply((SimdWidth)3, KernelBlocking.Large, x, y, z, 2, 2, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.SumRows((SimdWidth)3, x, z, 2, 2));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
+
+using NetDsl.Simd;
 
 namespace NetDsl;
 
@@ -19,44 +19,27 @@ public static partial class Kernels
     /// <exception cref="ArgumentException">A span is too short, C overlaps an input, n or k is not positive, or m is negative.</exception>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {
-        ValidateMultiply(a, b, c, m, n, k);
         // The vectors run along n, so take the widest width that n fills.
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-            MultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k, ManyRegisters);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-            MultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k, ManyRegisters);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
-            MultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k, ManyRegisters);
-        else
-            MultiplyScalarCore(a, b, c, m, n, k);
+        Multiply(Lanes.WidestFor(n), MachineBlocking, a, b, c, m, n, k);
     }
 
-    /// <summary>The Vector512 path of <see cref="Multiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void Multiply512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
+    /// <summary>
+    /// <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> on the given
+    /// path and register blocks, whatever the size and the machine (a width this machine does not accelerate
+    /// runs emulated, slowly; <see cref="SimdWidth.Scalar"/> has no blocks): for tests and benchmarks.
+    /// </summary>
+    internal static void Multiply(SimdWidth path, KernelBlocking blocking, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {
         ValidateMultiply(a, b, c, m, n, k);
-        MultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The Vector256 path of <see cref="Multiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void Multiply256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
-    {
-        ValidateMultiply(a, b, c, m, n, k);
-        MultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The Vector128 path of <see cref="Multiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void Multiply128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
-    {
-        ValidateMultiply(a, b, c, m, n, k);
-        MultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The scalar fallback of <see cref="Multiply"/>, for tests and benchmarks.</summary>
-    internal static void MultiplyScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
-    {
-        ValidateMultiply(a, b, c, m, n, k);
-        MultiplyScalarCore(a, b, c, m, n, k);
+        bool large = blocking == KernelBlocking.Large;
+        switch (path)
+        {
+            case SimdWidth.Vector512: MultiplyCore<Lanes512>(a, b, c, m, n, k, large); break;
+            case SimdWidth.Vector256: MultiplyCore<Lanes256>(a, b, c, m, n, k, large); break;
+            case SimdWidth.Vector128: MultiplyCore<Lanes128>(a, b, c, m, n, k, large); break;
+            case SimdWidth.Scalar: MultiplyScalarCore(a, b, c, m, n, k); break;
+            default: throw UnknownPath(path);
+        }
     }
 
     private static void ValidateMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
@@ -71,13 +54,12 @@ public static partial class Kernels
         RequireNoOverlap(c[..(m * n)], b[..(k * n)], nameof(c), nameof(b));
     }
 
-    private static void MultiplyCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool manyRegisters)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+    private static void MultiplyCore<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool largeBlocks)
+        where T : struct, ILanes<T>
     {
         // A(i, p) = a[i·k + p]: rows k apart, consecutive p adjacent.
-        BroadcastMultiply<TVec, TOps>(ref MemoryMarshal.GetReference(a), k, 1,
-            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k, manyRegisters);
+        BroadcastMultiply<T>(ref MemoryMarshal.GetReference(a), k, 1,
+            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k, largeBlocks);
     }
 
     private static void MultiplyScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
@@ -99,24 +81,29 @@ public static partial class Kernels
 
     /// <summary>
     /// C[m×n] = Σ_p A(i, p) · B[p, j] with A(i, p) = a[i·aRow + p·aStep] and B row-major k×n; overwrites C.
-    /// Shared by <see cref="Multiply"/> (aRow = k, aStep = 1) and <see cref="TransposedMultiply"/> (aRow = 1, aStep = m).
+    /// Shared by <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> (aRow = k, aStep = 1) and <see cref="TransposedMultiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> (aRow = 1, aStep = m).
     /// </summary>
-    private static void BroadcastMultiply<TVec, TOps>(ref float a, nint aRow, nint aStep, ref float b, ref float c, int m, int n, int k,
-        bool manyRegisters)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+    /// <remarks>
+    /// NoInlining: compiled on its own, it gets a whole inlining budget for the register blocks it calls.
+    /// Inlined into the Core methods, the many small inlinees of the lane structs exhausted that budget
+    /// and left vector operations and stores as calls in the innermost loop.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BroadcastMultiply<T>(ref float a, nint aRow, nint aStep, ref float b, ref float c, int m, int n, int k,
+        bool largeBlocks)
+        where T : struct, ILanes<T>
     {
-        int w = TOps.Count;
+        int w = T.Count;
         int j = 0;
         // Panels of four (with 16 registers, two) vectors of columns, row blocks inside,
         // so the panel of B stays in cache for all the rows.
-        if (manyRegisters)
+        if (largeBlocks)
         {
             for (; j <= n - 4 * w; j += 4 * w)
             {
                 for (int i = 0; i < m; i += BlockRows)
                 {
-                    Broadcast4Rows4Vectors<TVec, TOps>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
+                    Broadcast4Rows4Vectors<T>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
                         ref Unsafe.Add(ref b, j), n, ref Unsafe.Add(ref c, (nint)i * n + j), n, k, Math.Min(BlockRows, m - i));
                 }
             }
@@ -127,7 +114,7 @@ public static partial class Kernels
             {
                 for (int i = 0; i < m; i += BlockRows)
                 {
-                    Broadcast4Rows2Vectors<TVec, TOps>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
+                    Broadcast4Rows2Vectors<T>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
                         ref Unsafe.Add(ref b, j), n, ref Unsafe.Add(ref c, (nint)i * n + j), n, k, Math.Min(BlockRows, m - i));
                 }
             }
@@ -138,7 +125,7 @@ public static partial class Kernels
         {
             for (int i = 0; i < m; i += BlockRows)
             {
-                Broadcast4Rows1Vector<TVec, TOps>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
+                Broadcast4Rows1Vector<T>(ref Unsafe.Add(ref a, i * aRow), aRow, aStep,
                     ref Unsafe.Add(ref b, j), n, ref Unsafe.Add(ref c, (nint)i * n + j), n, k, Math.Min(BlockRows, m - i));
             }
         }
@@ -163,36 +150,35 @@ public static partial class Kernels
     /// Four rows × four vectors of C, 16 accumulators: per step p, 4 loads of B and 4 broadcasts of A feed 16 FMAs.
     /// Rows past <paramref name="rows"/> alias the last real row: computed, never stored.
     /// </summary>
-    private static void Broadcast4Rows4Vectors<TVec, TOps>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
+    private static void Broadcast4Rows4Vectors<T>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
         ref float c, nint ldc, int k, int rows)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+        where T : struct, ILanes<T>
     {
-        nint w = TOps.Count;
+        nint w = T.Count;
         nint o1 = Math.Min(1, rows - 1) * aRow, o2 = Math.Min(2, rows - 1) * aRow, o3 = Math.Min(3, rows - 1) * aRow;
-        TVec c00 = TOps.Zero, c01 = TOps.Zero, c02 = TOps.Zero, c03 = TOps.Zero;
-        TVec c10 = TOps.Zero, c11 = TOps.Zero, c12 = TOps.Zero, c13 = TOps.Zero;
-        TVec c20 = TOps.Zero, c21 = TOps.Zero, c22 = TOps.Zero, c23 = TOps.Zero;
-        TVec c30 = TOps.Zero, c31 = TOps.Zero, c32 = TOps.Zero, c33 = TOps.Zero;
+        T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
+        T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
+        T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero;
+        T c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
         for (int p = 0; p < k; p++)
         {
-            TVec b0 = TOps.Load(ref b);
-            TVec b1 = TOps.Load(ref Unsafe.Add(ref b, w));
-            TVec b2 = TOps.Load(ref Unsafe.Add(ref b, 2 * w));
-            TVec b3 = TOps.Load(ref Unsafe.Add(ref b, 3 * w));
+            T b0 = T.Load(ref b);
+            T b1 = T.Load(ref Unsafe.Add(ref b, w));
+            T b2 = T.Load(ref Unsafe.Add(ref b, 2 * w));
+            T b3 = T.Load(ref Unsafe.Add(ref b, 3 * w));
 
-            TVec x = TOps.Broadcast(a);
-            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
-            c02 = TOps.MultiplyAdd(x, b2, c02); c03 = TOps.MultiplyAdd(x, b3, c03);
-            x = TOps.Broadcast(Unsafe.Add(ref a, o1));
-            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
-            c12 = TOps.MultiplyAdd(x, b2, c12); c13 = TOps.MultiplyAdd(x, b3, c13);
-            x = TOps.Broadcast(Unsafe.Add(ref a, o2));
-            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
-            c22 = TOps.MultiplyAdd(x, b2, c22); c23 = TOps.MultiplyAdd(x, b3, c23);
-            x = TOps.Broadcast(Unsafe.Add(ref a, o3));
-            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
-            c32 = TOps.MultiplyAdd(x, b2, c32); c33 = TOps.MultiplyAdd(x, b3, c33);
+            T x = T.Broadcast(a);
+            c00 = T.MultiplyAdd(x, b0, c00); c01 = T.MultiplyAdd(x, b1, c01);
+            c02 = T.MultiplyAdd(x, b2, c02); c03 = T.MultiplyAdd(x, b3, c03);
+            x = T.Broadcast(Unsafe.Add(ref a, o1));
+            c10 = T.MultiplyAdd(x, b0, c10); c11 = T.MultiplyAdd(x, b1, c11);
+            c12 = T.MultiplyAdd(x, b2, c12); c13 = T.MultiplyAdd(x, b3, c13);
+            x = T.Broadcast(Unsafe.Add(ref a, o2));
+            c20 = T.MultiplyAdd(x, b0, c20); c21 = T.MultiplyAdd(x, b1, c21);
+            c22 = T.MultiplyAdd(x, b2, c22); c23 = T.MultiplyAdd(x, b3, c23);
+            x = T.Broadcast(Unsafe.Add(ref a, o3));
+            c30 = T.MultiplyAdd(x, b0, c30); c31 = T.MultiplyAdd(x, b1, c31);
+            c32 = T.MultiplyAdd(x, b2, c32); c33 = T.MultiplyAdd(x, b3, c33);
 
             a = ref Unsafe.Add(ref a, aStep);
             b = ref Unsafe.Add(ref b, ldb);
@@ -203,37 +189,36 @@ public static partial class Kernels
         if (rows > 2) Store4(ref Unsafe.Add(ref c, 2 * ldc), w, c20, c21, c22, c23);
         if (rows > 3) Store4(ref Unsafe.Add(ref c, 3 * ldc), w, c30, c31, c32, c33);
 
-        static void Store4(ref float row, nint w, TVec v0, TVec v1, TVec v2, TVec v3)
+        static void Store4(ref float row, nint w, T v0, T v1, T v2, T v3)
         {
-            TOps.Store(v0, ref row);
-            TOps.Store(v1, ref Unsafe.Add(ref row, w));
-            TOps.Store(v2, ref Unsafe.Add(ref row, 2 * w));
-            TOps.Store(v3, ref Unsafe.Add(ref row, 3 * w));
+            v0.Store(ref row);
+            v1.Store(ref Unsafe.Add(ref row, w));
+            v2.Store(ref Unsafe.Add(ref row, 2 * w));
+            v3.Store(ref Unsafe.Add(ref row, 3 * w));
         }
     }
 
     /// <summary>Four rows × two vectors of C, 8 accumulators: <see cref="Broadcast4Rows4Vectors"/> for 16-register machines.</summary>
-    private static void Broadcast4Rows2Vectors<TVec, TOps>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
+    private static void Broadcast4Rows2Vectors<T>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
         ref float c, nint ldc, int k, int rows)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+        where T : struct, ILanes<T>
     {
-        nint w = TOps.Count;
+        nint w = T.Count;
         nint o1 = Math.Min(1, rows - 1) * aRow, o2 = Math.Min(2, rows - 1) * aRow, o3 = Math.Min(3, rows - 1) * aRow;
-        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero;
-        TVec c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero;
+        T c00 = T.Zero, c01 = T.Zero, c10 = T.Zero, c11 = T.Zero;
+        T c20 = T.Zero, c21 = T.Zero, c30 = T.Zero, c31 = T.Zero;
         for (int p = 0; p < k; p++)
         {
-            TVec b0 = TOps.Load(ref b);
-            TVec b1 = TOps.Load(ref Unsafe.Add(ref b, w));
-            TVec x = TOps.Broadcast(a);
-            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
-            x = TOps.Broadcast(Unsafe.Add(ref a, o1));
-            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
-            x = TOps.Broadcast(Unsafe.Add(ref a, o2));
-            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
-            x = TOps.Broadcast(Unsafe.Add(ref a, o3));
-            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
+            T b0 = T.Load(ref b);
+            T b1 = T.Load(ref Unsafe.Add(ref b, w));
+            T x = T.Broadcast(a);
+            c00 = T.MultiplyAdd(x, b0, c00); c01 = T.MultiplyAdd(x, b1, c01);
+            x = T.Broadcast(Unsafe.Add(ref a, o1));
+            c10 = T.MultiplyAdd(x, b0, c10); c11 = T.MultiplyAdd(x, b1, c11);
+            x = T.Broadcast(Unsafe.Add(ref a, o2));
+            c20 = T.MultiplyAdd(x, b0, c20); c21 = T.MultiplyAdd(x, b1, c21);
+            x = T.Broadcast(Unsafe.Add(ref a, o3));
+            c30 = T.MultiplyAdd(x, b0, c30); c31 = T.MultiplyAdd(x, b1, c31);
             a = ref Unsafe.Add(ref a, aStep);
             b = ref Unsafe.Add(ref b, ldb);
         }
@@ -243,35 +228,34 @@ public static partial class Kernels
         if (rows > 2) Store2(ref Unsafe.Add(ref c, 2 * ldc), w, c20, c21);
         if (rows > 3) Store2(ref Unsafe.Add(ref c, 3 * ldc), w, c30, c31);
 
-        static void Store2(ref float row, nint w, TVec v0, TVec v1)
+        static void Store2(ref float row, nint w, T v0, T v1)
         {
-            TOps.Store(v0, ref row);
-            TOps.Store(v1, ref Unsafe.Add(ref row, w));
+            v0.Store(ref row);
+            v1.Store(ref Unsafe.Add(ref row, w));
         }
     }
 
     /// <summary>Four rows × one vector of C: the column edge of <see cref="Broadcast4Rows4Vectors"/>.</summary>
-    private static void Broadcast4Rows1Vector<TVec, TOps>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
+    private static void Broadcast4Rows1Vector<T>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
         ref float c, nint ldc, int k, int rows)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+        where T : struct, ILanes<T>
     {
         nint o1 = Math.Min(1, rows - 1) * aRow, o2 = Math.Min(2, rows - 1) * aRow, o3 = Math.Min(3, rows - 1) * aRow;
-        TVec c0 = TOps.Zero, c1 = TOps.Zero, c2 = TOps.Zero, c3 = TOps.Zero;
+        T c0 = T.Zero, c1 = T.Zero, c2 = T.Zero, c3 = T.Zero;
         for (int p = 0; p < k; p++)
         {
-            TVec y = TOps.Load(ref b);
-            c0 = TOps.MultiplyAdd(TOps.Broadcast(a), y, c0);
-            c1 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a, o1)), y, c1);
-            c2 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a, o2)), y, c2);
-            c3 = TOps.MultiplyAdd(TOps.Broadcast(Unsafe.Add(ref a, o3)), y, c3);
+            T y = T.Load(ref b);
+            c0 = T.MultiplyAdd(T.Broadcast(a), y, c0);
+            c1 = T.MultiplyAdd(T.Broadcast(Unsafe.Add(ref a, o1)), y, c1);
+            c2 = T.MultiplyAdd(T.Broadcast(Unsafe.Add(ref a, o2)), y, c2);
+            c3 = T.MultiplyAdd(T.Broadcast(Unsafe.Add(ref a, o3)), y, c3);
             a = ref Unsafe.Add(ref a, aStep);
             b = ref Unsafe.Add(ref b, ldb);
         }
 
-        TOps.Store(c0, ref c);
-        if (rows > 1) TOps.Store(c1, ref Unsafe.Add(ref c, ldc));
-        if (rows > 2) TOps.Store(c2, ref Unsafe.Add(ref c, 2 * ldc));
-        if (rows > 3) TOps.Store(c3, ref Unsafe.Add(ref c, 3 * ldc));
+        c0.Store(ref c);
+        if (rows > 1) c1.Store(ref Unsafe.Add(ref c, ldc));
+        if (rows > 2) c2.Store(ref Unsafe.Add(ref c, 2 * ldc));
+        if (rows > 3) c3.Store(ref Unsafe.Add(ref c, 3 * ldc));
     }
 }

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using NetDsl.Simd;
+
 namespace NetDsl;
 
 public static partial class Kernels
@@ -18,44 +20,27 @@ public static partial class Kernels
     /// <exception cref="ArgumentException">A span is too short, C overlaps an input, n or k is not positive, or m is negative.</exception>
     public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
     {
-        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
         // The vectors run along k, so take the widest width that k fills.
-        if (Vector512.IsHardwareAccelerated && k >= Vector512<float>.Count)
-            MultiplyTransposedCore<Vector512<float>, V512>(a, b, bias, c, m, n, k, ManyRegisters);
-        else if (Vector256.IsHardwareAccelerated && k >= Vector256<float>.Count)
-            MultiplyTransposedCore<Vector256<float>, V256>(a, b, bias, c, m, n, k, ManyRegisters);
-        else if (Vector128.IsHardwareAccelerated && k >= Vector128<float>.Count)
-            MultiplyTransposedCore<Vector128<float>, V128>(a, b, bias, c, m, n, k, ManyRegisters);
-        else
-            MultiplyTransposedScalarCore(a, b, bias, c, m, n, k);
+        MultiplyTransposed(Lanes.WidestFor(k), MachineBlocking, a, b, bias, c, m, n, k);
     }
 
-    /// <summary>The Vector512 path of <see cref="MultiplyTransposed"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void MultiplyTransposed512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool smallBlocks = false)
+    /// <summary>
+    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>
+    /// on the given path and register blocks, whatever the size and the machine (a width this machine does not
+    /// accelerate runs emulated, slowly; <see cref="SimdWidth.Scalar"/> has no blocks): for tests and benchmarks.
+    /// </summary>
+    internal static void MultiplyTransposed(SimdWidth path, KernelBlocking blocking, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
     {
         ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
-        MultiplyTransposedCore<Vector512<float>, V512>(a, b, bias, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The Vector256 path of <see cref="MultiplyTransposed"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void MultiplyTransposed256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool smallBlocks = false)
-    {
-        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
-        MultiplyTransposedCore<Vector256<float>, V256>(a, b, bias, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The Vector128 path of <see cref="MultiplyTransposed"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void MultiplyTransposed128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool smallBlocks = false)
-    {
-        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
-        MultiplyTransposedCore<Vector128<float>, V128>(a, b, bias, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The scalar fallback of <see cref="MultiplyTransposed"/>, for tests and benchmarks.</summary>
-    internal static void MultiplyTransposedScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
-    {
-        ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
-        MultiplyTransposedScalarCore(a, b, bias, c, m, n, k);
+        bool large = blocking == KernelBlocking.Large;
+        switch (path)
+        {
+            case SimdWidth.Vector512: MultiplyTransposedCore<Lanes512>(a, b, bias, c, m, n, k, large); break;
+            case SimdWidth.Vector256: MultiplyTransposedCore<Lanes256>(a, b, bias, c, m, n, k, large); break;
+            case SimdWidth.Vector128: MultiplyTransposedCore<Lanes128>(a, b, bias, c, m, n, k, large); break;
+            case SimdWidth.Scalar: MultiplyTransposedScalarCore(a, b, bias, c, m, n, k); break;
+            default: throw UnknownPath(path);
+        }
     }
 
     private static void ValidateMultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
@@ -74,9 +59,8 @@ public static partial class Kernels
             RequireNoOverlap(c[..(m * n)], bias[..n], nameof(c), nameof(bias));
     }
 
-    private static void MultiplyTransposedCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool manyRegisters)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+    private static void MultiplyTransposedCore<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool largeBlocks)
+        where T : struct, ILanes<T>
     {
         ref float a0 = ref MemoryMarshal.GetReference(a);
         ref float b0 = ref MemoryMarshal.GetReference(b);
@@ -90,7 +74,7 @@ public static partial class Kernels
         int units;
         for (int j = 0; j < n; j += units)
         {
-            bool four = manyRegisters && n - j > 2;
+            bool four = largeBlocks && n - j > 2;
             units = Math.Min(four ? 4 : 2, n - j);
             for (int i = 0; i < m; i += 4)
             {
@@ -99,9 +83,9 @@ public static partial class Kernels
                 ref float cBlock = ref Unsafe.Add(ref c0, (nint)i * n + j);
                 int rows = Math.Min(4, m - i);
                 if (four)
-                    Dot4x4<TVec, TOps>(ref aBlock, ref bBlock, k, rows, units, ref cBlock, n, ref Unsafe.Add(ref bias0, j), hasBias);
+                    Dot4x4<T>(ref aBlock, ref bBlock, k, rows, units, ref cBlock, n, ref Unsafe.Add(ref bias0, j), hasBias);
                 else
-                    Dot4x2<TVec, TOps>(ref aBlock, ref bBlock, k, rows, units, ref cBlock, n, ref Unsafe.Add(ref bias0, j), hasBias);
+                    Dot4x2<T>(ref aBlock, ref bBlock, k, rows, units, ref cBlock, n, ref Unsafe.Add(ref bias0, j), hasBias);
             }
         }
     }
@@ -111,10 +95,10 @@ public static partial class Kernels
     /// per 16 FMAs, then one horizontal reduction per output. Rows (units) past <paramref name="rows"/>
     /// (<paramref name="units"/>) alias the last real one: computed, never stored, so this kernel also covers the edges.
     /// </summary>
-    private static void Dot4x4<TVec, TOps>(ref float a, ref float b, int k, int rows, int units,
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, with a whole inlining budget for its vector operations
+    private static void Dot4x4<T>(ref float a, ref float b, int k, int rows, int units,
         ref float c, nint ldc, ref float bias, bool hasBias)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+        where T : struct, ILanes<T>
     {
         ref float a0 = ref a;
         ref float a1 = ref Unsafe.Add(ref a, (nint)Math.Min(1, rows - 1) * k);
@@ -125,37 +109,37 @@ public static partial class Kernels
         ref float b2 = ref Unsafe.Add(ref b, (nint)Math.Min(2, units - 1) * k);
         ref float b3 = ref Unsafe.Add(ref b, (nint)Math.Min(3, units - 1) * k);
 
-        TVec c00 = TOps.Zero, c01 = TOps.Zero, c02 = TOps.Zero, c03 = TOps.Zero;
-        TVec c10 = TOps.Zero, c11 = TOps.Zero, c12 = TOps.Zero, c13 = TOps.Zero;
-        TVec c20 = TOps.Zero, c21 = TOps.Zero, c22 = TOps.Zero, c23 = TOps.Zero;
-        TVec c30 = TOps.Zero, c31 = TOps.Zero, c32 = TOps.Zero, c33 = TOps.Zero;
+        T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
+        T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
+        T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero;
+        T c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
         nint p = 0;
-        for (; p <= k - TOps.Count; p += TOps.Count)
+        for (; p <= k - T.Count; p += T.Count)
         {
-            TVec x0 = TOps.Load(ref Unsafe.Add(ref a0, p));
-            TVec x1 = TOps.Load(ref Unsafe.Add(ref a1, p));
-            TVec x2 = TOps.Load(ref Unsafe.Add(ref a2, p));
-            TVec x3 = TOps.Load(ref Unsafe.Add(ref a3, p));
+            T x0 = T.Load(ref Unsafe.Add(ref a0, p));
+            T x1 = T.Load(ref Unsafe.Add(ref a1, p));
+            T x2 = T.Load(ref Unsafe.Add(ref a2, p));
+            T x3 = T.Load(ref Unsafe.Add(ref a3, p));
 
-            TVec y = TOps.Load(ref Unsafe.Add(ref b0, p));
-            c00 = TOps.MultiplyAdd(x0, y, c00); c10 = TOps.MultiplyAdd(x1, y, c10);
-            c20 = TOps.MultiplyAdd(x2, y, c20); c30 = TOps.MultiplyAdd(x3, y, c30);
-            y = TOps.Load(ref Unsafe.Add(ref b1, p));
-            c01 = TOps.MultiplyAdd(x0, y, c01); c11 = TOps.MultiplyAdd(x1, y, c11);
-            c21 = TOps.MultiplyAdd(x2, y, c21); c31 = TOps.MultiplyAdd(x3, y, c31);
-            y = TOps.Load(ref Unsafe.Add(ref b2, p));
-            c02 = TOps.MultiplyAdd(x0, y, c02); c12 = TOps.MultiplyAdd(x1, y, c12);
-            c22 = TOps.MultiplyAdd(x2, y, c22); c32 = TOps.MultiplyAdd(x3, y, c32);
-            y = TOps.Load(ref Unsafe.Add(ref b3, p));
-            c03 = TOps.MultiplyAdd(x0, y, c03); c13 = TOps.MultiplyAdd(x1, y, c13);
-            c23 = TOps.MultiplyAdd(x2, y, c23); c33 = TOps.MultiplyAdd(x3, y, c33);
+            T y = T.Load(ref Unsafe.Add(ref b0, p));
+            c00 = T.MultiplyAdd(x0, y, c00); c10 = T.MultiplyAdd(x1, y, c10);
+            c20 = T.MultiplyAdd(x2, y, c20); c30 = T.MultiplyAdd(x3, y, c30);
+            y = T.Load(ref Unsafe.Add(ref b1, p));
+            c01 = T.MultiplyAdd(x0, y, c01); c11 = T.MultiplyAdd(x1, y, c11);
+            c21 = T.MultiplyAdd(x2, y, c21); c31 = T.MultiplyAdd(x3, y, c31);
+            y = T.Load(ref Unsafe.Add(ref b2, p));
+            c02 = T.MultiplyAdd(x0, y, c02); c12 = T.MultiplyAdd(x1, y, c12);
+            c22 = T.MultiplyAdd(x2, y, c22); c32 = T.MultiplyAdd(x3, y, c32);
+            y = T.Load(ref Unsafe.Add(ref b3, p));
+            c03 = T.MultiplyAdd(x0, y, c03); c13 = T.MultiplyAdd(x1, y, c13);
+            c23 = T.MultiplyAdd(x2, y, c23); c33 = T.MultiplyAdd(x3, y, c33);
         }
 
         // One row of C per 128-bit vector: [Σc_r0, Σc_r1, Σc_r2, Σc_r3].
-        Vector128<float> r0 = TOps.Sum4(c00, c01, c02, c03);
-        Vector128<float> r1 = TOps.Sum4(c10, c11, c12, c13);
-        Vector128<float> r2 = TOps.Sum4(c20, c21, c22, c23);
-        Vector128<float> r3 = TOps.Sum4(c30, c31, c32, c33);
+        Vector128<float> r0 = T.Sum4(c00, c01, c02, c03);
+        Vector128<float> r1 = T.Sum4(c10, c11, c12, c13);
+        Vector128<float> r2 = T.Sum4(c20, c21, c22, c23);
+        Vector128<float> r3 = T.Sum4(c30, c31, c32, c33);
 
         // The k % width tail: the four B values at p form one small vector shared by the four rows.
         for (; p < k; p++)
@@ -177,10 +161,10 @@ public static partial class Kernels
     /// C[4×2] block: the <see cref="Dot4x4"/> scheme with 8 accumulators, for 16-register machines
     /// (AVX2 without AVX-512), where 16 accumulators would spill.
     /// </summary>
-    private static void Dot4x2<TVec, TOps>(ref float a, ref float b, int k, int rows, int units,
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, with a whole inlining budget for its vector operations
+    private static void Dot4x2<T>(ref float a, ref float b, int k, int rows, int units,
         ref float c, nint ldc, ref float bias, bool hasBias)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+        where T : struct, ILanes<T>
     {
         ref float a0 = ref a;
         ref float a1 = ref Unsafe.Add(ref a, (nint)Math.Min(1, rows - 1) * k);
@@ -189,26 +173,26 @@ public static partial class Kernels
         ref float b0 = ref b;
         ref float b1 = ref Unsafe.Add(ref b, (nint)Math.Min(1, units - 1) * k);
 
-        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero;
-        TVec c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero;
+        T c00 = T.Zero, c01 = T.Zero, c10 = T.Zero, c11 = T.Zero;
+        T c20 = T.Zero, c21 = T.Zero, c30 = T.Zero, c31 = T.Zero;
         nint p = 0;
-        for (; p <= k - TOps.Count; p += TOps.Count)
+        for (; p <= k - T.Count; p += T.Count)
         {
-            TVec y0 = TOps.Load(ref Unsafe.Add(ref b0, p));
-            TVec y1 = TOps.Load(ref Unsafe.Add(ref b1, p));
-            TVec x = TOps.Load(ref Unsafe.Add(ref a0, p));
-            c00 = TOps.MultiplyAdd(x, y0, c00); c01 = TOps.MultiplyAdd(x, y1, c01);
-            x = TOps.Load(ref Unsafe.Add(ref a1, p));
-            c10 = TOps.MultiplyAdd(x, y0, c10); c11 = TOps.MultiplyAdd(x, y1, c11);
-            x = TOps.Load(ref Unsafe.Add(ref a2, p));
-            c20 = TOps.MultiplyAdd(x, y0, c20); c21 = TOps.MultiplyAdd(x, y1, c21);
-            x = TOps.Load(ref Unsafe.Add(ref a3, p));
-            c30 = TOps.MultiplyAdd(x, y0, c30); c31 = TOps.MultiplyAdd(x, y1, c31);
+            T y0 = T.Load(ref Unsafe.Add(ref b0, p));
+            T y1 = T.Load(ref Unsafe.Add(ref b1, p));
+            T x = T.Load(ref Unsafe.Add(ref a0, p));
+            c00 = T.MultiplyAdd(x, y0, c00); c01 = T.MultiplyAdd(x, y1, c01);
+            x = T.Load(ref Unsafe.Add(ref a1, p));
+            c10 = T.MultiplyAdd(x, y0, c10); c11 = T.MultiplyAdd(x, y1, c11);
+            x = T.Load(ref Unsafe.Add(ref a2, p));
+            c20 = T.MultiplyAdd(x, y0, c20); c21 = T.MultiplyAdd(x, y1, c21);
+            x = T.Load(ref Unsafe.Add(ref a3, p));
+            c30 = T.MultiplyAdd(x, y0, c30); c31 = T.MultiplyAdd(x, y1, c31);
         }
 
         // Two rows of C per 128-bit vector: [Σc_r0, Σc_r1, Σc_(r+1)0, Σc_(r+1)1].
-        Vector128<float> r01 = TOps.Sum4(c00, c01, c10, c11);
-        Vector128<float> r23 = TOps.Sum4(c20, c21, c30, c31);
+        Vector128<float> r01 = T.Sum4(c00, c01, c10, c11);
+        Vector128<float> r23 = T.Sum4(c20, c21, c30, c31);
         for (; p < k; p++)
         {
             var y = Vector128.Create(Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p), Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p));

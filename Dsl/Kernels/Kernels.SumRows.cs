@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using NetDsl.Simd;
+
 namespace NetDsl;
 
 public static partial class Kernels
@@ -15,43 +17,25 @@ public static partial class Kernels
     /// <exception cref="ArgumentException">A span is too short, sums overlaps A, n is not positive, or m is negative.</exception>
     public static void SumRows(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
     {
-        ValidateSumRows(a, sums, m, n);
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-            SumRowsCore<Vector512<float>, V512>(a, sums, m, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-            SumRowsCore<Vector256<float>, V256>(a, sums, m, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
-            SumRowsCore<Vector128<float>, V128>(a, sums, m, n);
-        else
-            SumRowsScalarCore(a, sums, m, n);
+        SumRows(Lanes.WidestFor(n), a, sums, m, n);
     }
 
-    /// <summary>The Vector512 path of <see cref="SumRows"/>, whatever the size, for tests and benchmarks.</summary>
-    internal static void SumRows512(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
+    /// <summary>
+    /// <see cref="SumRows(ReadOnlySpan{float}, Span{float}, int, int)"/> on the given path, whatever the size and the
+    /// machine (a width this machine does not accelerate runs emulated, slowly): for tests and benchmarks.
+    /// It has one blocking: four vectors of columns, then one at a time.
+    /// </summary>
+    internal static void SumRows(SimdWidth path, ReadOnlySpan<float> a, Span<float> sums, int m, int n)
     {
         ValidateSumRows(a, sums, m, n);
-        SumRowsCore<Vector512<float>, V512>(a, sums, m, n);
-    }
-
-    /// <summary>The Vector256 path of <see cref="SumRows"/>, whatever the size, for tests and benchmarks.</summary>
-    internal static void SumRows256(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
-    {
-        ValidateSumRows(a, sums, m, n);
-        SumRowsCore<Vector256<float>, V256>(a, sums, m, n);
-    }
-
-    /// <summary>The Vector128 path of <see cref="SumRows"/>, whatever the size, for tests and benchmarks.</summary>
-    internal static void SumRows128(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
-    {
-        ValidateSumRows(a, sums, m, n);
-        SumRowsCore<Vector128<float>, V128>(a, sums, m, n);
-    }
-
-    /// <summary>The scalar fallback of <see cref="SumRows"/>, for tests and benchmarks.</summary>
-    internal static void SumRowsScalar(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
-    {
-        ValidateSumRows(a, sums, m, n);
-        SumRowsScalarCore(a, sums, m, n);
+        switch (path)
+        {
+            case SimdWidth.Vector512: SumRowsCore<Lanes512>(a, sums, m, n); break;
+            case SimdWidth.Vector256: SumRowsCore<Lanes256>(a, sums, m, n); break;
+            case SimdWidth.Vector128: SumRowsCore<Lanes128>(a, sums, m, n); break;
+            case SimdWidth.Scalar: SumRowsScalarCore(a, sums, m, n); break;
+            default: throw UnknownPath(path);
+        }
     }
 
     private static void ValidateSumRows(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
@@ -63,46 +47,45 @@ public static partial class Kernels
         RequireNoOverlap(sums[..n], a[..(m * n)], nameof(sums), nameof(a));
     }
 
-    private static void SumRowsCore<TVec, TOps>(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+    private static void SumRowsCore<T>(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
+        where T : struct, ILanes<T>
     {
         ref float a0 = ref MemoryMarshal.GetReference(a);
         ref float s0 = ref MemoryMarshal.GetReference(sums);
-        nint w = TOps.Count;
+        nint w = T.Count;
         nint j = 0;
         // Four vectors of columns at a time: four independent add chains run down the rows.
         for (; j <= n - 4 * w; j += 4 * w)
         {
-            TVec v0 = TOps.Zero, v1 = TOps.Zero, v2 = TOps.Zero, v3 = TOps.Zero;
+            T v0 = T.Zero, v1 = T.Zero, v2 = T.Zero, v3 = T.Zero;
             ref float row = ref Unsafe.Add(ref a0, j);
             for (int r = 0; r < m; r++)
             {
-                v0 = TOps.Add(v0, TOps.Load(ref row));
-                v1 = TOps.Add(v1, TOps.Load(ref Unsafe.Add(ref row, w)));
-                v2 = TOps.Add(v2, TOps.Load(ref Unsafe.Add(ref row, 2 * w)));
-                v3 = TOps.Add(v3, TOps.Load(ref Unsafe.Add(ref row, 3 * w)));
+                v0 += T.Load(ref row);
+                v1 += T.Load(ref Unsafe.Add(ref row, w));
+                v2 += T.Load(ref Unsafe.Add(ref row, 2 * w));
+                v3 += T.Load(ref Unsafe.Add(ref row, 3 * w));
                 row = ref Unsafe.Add(ref row, n);
             }
 
             ref float s = ref Unsafe.Add(ref s0, j);
-            TOps.Store(v0, ref s);
-            TOps.Store(v1, ref Unsafe.Add(ref s, w));
-            TOps.Store(v2, ref Unsafe.Add(ref s, 2 * w));
-            TOps.Store(v3, ref Unsafe.Add(ref s, 3 * w));
+            v0.Store(ref s);
+            v1.Store(ref Unsafe.Add(ref s, w));
+            v2.Store(ref Unsafe.Add(ref s, 2 * w));
+            v3.Store(ref Unsafe.Add(ref s, 3 * w));
         }
 
         for (; j <= n - w; j += w)
         {
-            TVec v = TOps.Zero;
+            T v = T.Zero;
             ref float row = ref Unsafe.Add(ref a0, j);
             for (int r = 0; r < m; r++)
             {
-                v = TOps.Add(v, TOps.Load(ref row));
+                v += T.Load(ref row);
                 row = ref Unsafe.Add(ref row, n);
             }
 
-            TOps.Store(v, ref Unsafe.Add(ref s0, j));
+            v.Store(ref Unsafe.Add(ref s0, j));
         }
 
         // Columns left over after the last whole vector.

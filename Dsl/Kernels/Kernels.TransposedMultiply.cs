@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using NetDsl.Simd;
+
 namespace NetDsl;
 
 public static partial class Kernels
@@ -16,44 +18,27 @@ public static partial class Kernels
     /// <exception cref="ArgumentException">A span is too short, C overlaps an input, m or n is not positive, or k is negative.</exception>
     public static void TransposedMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {
-        ValidateTransposedMultiply(a, b, c, m, n, k);
         // The vectors run along n, so take the widest width that n fills.
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-            TransposedMultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k, ManyRegisters);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-            TransposedMultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k, ManyRegisters);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
-            TransposedMultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k, ManyRegisters);
-        else
-            TransposedMultiplyScalarCore(a, b, c, m, n, k);
+        TransposedMultiply(Lanes.WidestFor(n), MachineBlocking, a, b, c, m, n, k);
     }
 
-    /// <summary>The Vector512 path of <see cref="TransposedMultiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void TransposedMultiply512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
+    /// <summary>
+    /// <see cref="TransposedMultiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> on the
+    /// given path and register blocks, whatever the size and the machine (a width this machine does not accelerate
+    /// runs emulated, slowly; <see cref="SimdWidth.Scalar"/> has no blocks): for tests and benchmarks.
+    /// </summary>
+    internal static void TransposedMultiply(SimdWidth path, KernelBlocking blocking, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {
         ValidateTransposedMultiply(a, b, c, m, n, k);
-        TransposedMultiplyCore<Vector512<float>, V512>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The Vector256 path of <see cref="TransposedMultiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void TransposedMultiply256(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
-    {
-        ValidateTransposedMultiply(a, b, c, m, n, k);
-        TransposedMultiplyCore<Vector256<float>, V256>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The Vector128 path of <see cref="TransposedMultiply"/>, whatever the size, for tests and benchmarks; <paramref name="smallBlocks"/> forces the blocking used on 16-register machines.</summary>
-    internal static void TransposedMultiply128(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool smallBlocks = false)
-    {
-        ValidateTransposedMultiply(a, b, c, m, n, k);
-        TransposedMultiplyCore<Vector128<float>, V128>(a, b, c, m, n, k, ManyRegisters && !smallBlocks);
-    }
-
-    /// <summary>The scalar fallback of <see cref="TransposedMultiply"/>, for tests and benchmarks.</summary>
-    internal static void TransposedMultiplyScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
-    {
-        ValidateTransposedMultiply(a, b, c, m, n, k);
-        TransposedMultiplyScalarCore(a, b, c, m, n, k);
+        bool large = blocking == KernelBlocking.Large;
+        switch (path)
+        {
+            case SimdWidth.Vector512: TransposedMultiplyCore<Lanes512>(a, b, c, m, n, k, large); break;
+            case SimdWidth.Vector256: TransposedMultiplyCore<Lanes256>(a, b, c, m, n, k, large); break;
+            case SimdWidth.Vector128: TransposedMultiplyCore<Lanes128>(a, b, c, m, n, k, large); break;
+            case SimdWidth.Scalar: TransposedMultiplyScalarCore(a, b, c, m, n, k); break;
+            default: throw UnknownPath(path);
+        }
     }
 
     private static void ValidateTransposedMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
@@ -68,13 +53,12 @@ public static partial class Kernels
         RequireNoOverlap(c[..(m * n)], b[..(k * n)], nameof(c), nameof(b));
     }
 
-    private static void TransposedMultiplyCore<TVec, TOps>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool manyRegisters)
-        where TVec : struct
-        where TOps : IVectorOps<TVec>
+    private static void TransposedMultiplyCore<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool largeBlocks)
+        where T : struct, ILanes<T>
     {
         // Aᵀ(i, p) = a[p·m + i]: the four rows of a register block are adjacent floats, consecutive p are m apart.
-        BroadcastMultiply<TVec, TOps>(ref MemoryMarshal.GetReference(a), 1, m,
-            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k, manyRegisters);
+        BroadcastMultiply<T>(ref MemoryMarshal.GetReference(a), 1, m,
+            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k, largeBlocks);
     }
 
     private static void TransposedMultiplyScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)

@@ -1,5 +1,6 @@
-using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using NetDsl.Simd;
 
 namespace NetDsl;
 
@@ -32,43 +33,73 @@ public static class Activations
         }
     }
 
-    /// <summary><c>δ ← δ ⊙ σ'(z) = δ ⊙ a ⊙ (1 − a)</c></summary>
+    /// <summary><c>δ ← δ ⊙ σ'(z) = δ ⊙ a ⊙ (1 − a)</c>, multiplied left to right.</summary>
+    /// <exception cref="ArgumentException"><paramref name="delta"/> is shorter than <paramref name="a"/>.</exception>
     public static void SigmoidBackward(ReadOnlySpan<float> a, Span<float> delta)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var av = new Vector<float>(a.Slice(i));
-                (new Vector<float>(delta.Slice(i)) * av * (Vector<float>.One - av)).CopyTo(delta.Slice(i));
-            }
-        for (; i < a.Length; i++) delta[i] *= a[i] * (1f - a[i]);
+        RequireDeltaFor(a, delta);
+        Lanes.Run(new SigmoidDerivative(a, delta), a.Length);
     }
 
     /// <summary><c>δ ← δ ⊙ tanh'(z) = δ ⊙ (1 − a²)</c></summary>
+    /// <exception cref="ArgumentException"><paramref name="delta"/> is shorter than <paramref name="a"/>.</exception>
     public static void TanhBackward(ReadOnlySpan<float> a, Span<float> delta)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var av = new Vector<float>(a.Slice(i));
-                (new Vector<float>(delta.Slice(i)) * (Vector<float>.One - av * av)).CopyTo(delta.Slice(i));
-            }
-        for (; i < a.Length; i++) delta[i] *= 1f - a[i] * a[i];
+        RequireDeltaFor(a, delta);
+        Lanes.Run(new TanhDerivative(a, delta), a.Length);
     }
 
     /// <summary><c>δ ← δ ⊙ relu'(z) = δ where a &gt; 0, else 0</c></summary>
+    /// <exception cref="ArgumentException"><paramref name="delta"/> is shorter than <paramref name="a"/>.</exception>
     public static void ReLUBackward(ReadOnlySpan<float> a, Span<float> delta)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var keep = Vector.GreaterThan(new Vector<float>(a.Slice(i)), Vector<float>.Zero);
-                Vector.ConditionalSelect(keep, new Vector<float>(delta.Slice(i)), Vector<float>.Zero).CopyTo(delta.Slice(i));
-            }
-        for (; i < a.Length; i++) if (!(a[i] > 0f)) delta[i] = 0f;
+        RequireDeltaFor(a, delta);
+        Lanes.Run(new ReLUDerivative(a, delta), a.Length);
+    }
+
+    private static void RequireDeltaFor(ReadOnlySpan<float> a, Span<float> delta)
+    {
+        if (delta.Length < a.Length)
+            throw new ArgumentException($"Span 'delta' is too short: expected at least {a.Length} elements, one per activation, but its length is {delta.Length}.", nameof(delta));
+    }
+
+    // The derivatives run on every vector width the machine has, then a scalar tail; each element
+    // goes through the same IEEE operations in any of them, so where it lands changes no bit.
+
+    private readonly ref struct SigmoidDerivative(ReadOnlySpan<float> a, Span<float> delta) : IElementwise
+    {
+        private readonly ReadOnlySpan<float> a = a;
+        private readonly Span<float> delta = delta;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T>(nuint i) where T : struct, ILanes<T>
+        {
+            T ai = T.Load(a, i);
+            (T.Load(delta, i) * ai * (T.Broadcast(1f) - ai)).Store(delta, i);
+        }
+    }
+
+    private readonly ref struct TanhDerivative(ReadOnlySpan<float> a, Span<float> delta) : IElementwise
+    {
+        private readonly ReadOnlySpan<float> a = a;
+        private readonly Span<float> delta = delta;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T>(nuint i) where T : struct, ILanes<T>
+        {
+            T ai = T.Load(a, i);
+            (T.Load(delta, i) * (T.Broadcast(1f) - ai * ai)).Store(delta, i);
+        }
+    }
+
+    private readonly ref struct ReLUDerivative(ReadOnlySpan<float> a, Span<float> delta) : IElementwise
+    {
+        private readonly ReadOnlySpan<float> a = a;
+        private readonly Span<float> delta = delta;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T>(nuint i) where T : struct, ILanes<T> =>
+            T.WherePositive(T.Load(a, i), T.Load(delta, i)).Store(delta, i);
     }
 
     /// <summary>

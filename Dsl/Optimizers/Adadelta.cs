@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using NetDsl.Simd;
 
 namespace NetDsl;
 
@@ -49,12 +50,12 @@ public sealed record Adadelta(
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>
-            Run(new Kernel(parameters, gradient, Slice(meanSquareGradient, offset, parameters.Length), Slice(meanSquareDelta, offset, parameters.Length), learningRate, rho, oneMinusRho, epsilon),
+            Lanes.Run(new Kernel(parameters, gradient, Slice(meanSquareGradient, offset, parameters.Length), Slice(meanSquareDelta, offset, parameters.Length), learningRate, rho, oneMinusRho, epsilon),
                 parameters.Length);
 
         private readonly ref struct Kernel(
             Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> meanSquareGradient, Span<float> meanSquareDelta,
-            float learningRate, float rho, float oneMinusRho, float epsilon) : IKernel
+            float learningRate, float rho, float oneMinusRho, float epsilon) : IElementwise
         {
             private readonly Span<float> parameters = parameters;
             private readonly ReadOnlySpan<float> gradient = gradient;

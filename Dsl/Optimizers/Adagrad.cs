@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using NetDsl.Simd;
 
 namespace NetDsl;
 
@@ -46,11 +47,11 @@ public sealed record Adagrad(
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>
-            Run(new Kernel(parameters, gradient, Slice(accumulator, offset, parameters.Length), learningRate, epsilon), parameters.Length);
+            Lanes.Run(new Kernel(parameters, gradient, Slice(accumulator, offset, parameters.Length), learningRate, epsilon), parameters.Length);
 
         private readonly ref struct Kernel(
             Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> accumulator,
-            float learningRate, float epsilon) : IKernel
+            float learningRate, float epsilon) : IElementwise
         {
             private readonly Span<float> parameters = parameters;
             private readonly ReadOnlySpan<float> gradient = gradient;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using NetDsl.Simd;
 
 namespace NetDsl;
 
@@ -67,13 +68,13 @@ public sealed record Adam(
             // ηₜ = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ), in double and rounded once.
             double t = iteration;
             float stepSize = (float)(learningRate * Math.Sqrt(1.0 - Math.Pow(beta2, t)) / (1.0 - Math.Pow(beta1, t)));
-            Run(new Kernel(parameters, gradient, Slice(m, offset, parameters.Length), Slice(v, offset, parameters.Length), Slice(vMax, offset, parameters.Length), oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, amsgrad),
+            Lanes.Run(new Kernel(parameters, gradient, Slice(m, offset, parameters.Length), Slice(v, offset, parameters.Length), Slice(vMax, offset, parameters.Length), oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, amsgrad),
                 parameters.Length);
         }
 
         private readonly ref struct Kernel(
             Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, Span<float> vMax,
-            float oneMinusBeta1, float oneMinusBeta2, float epsilon, float stepSize, bool amsgrad) : IKernel
+            float oneMinusBeta1, float oneMinusBeta2, float epsilon, float stepSize, bool amsgrad) : IElementwise
         {
             private readonly Span<float> parameters = parameters;
             private readonly ReadOnlySpan<float> gradient = gradient;

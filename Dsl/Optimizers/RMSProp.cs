@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using NetDsl.Simd;
 
 namespace NetDsl;
 
@@ -59,14 +60,14 @@ public sealed record RMSProp(
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>
-            Run(new Kernel(parameters, gradient, Slice(meanSquare, offset, parameters.Length), Slice(meanGradient, offset, parameters.Length), Slice(velocity, offset, parameters.Length),
+            Lanes.Run(new Kernel(parameters, gradient, Slice(meanSquare, offset, parameters.Length), Slice(meanGradient, offset, parameters.Length), Slice(velocity, offset, parameters.Length),
                     learningRate, rho, oneMinusRho, momentum, epsilon, centered),
                 parameters.Length);
 
         private readonly ref struct Kernel(
             Span<float> parameters, ReadOnlySpan<float> gradient,
             Span<float> meanSquare, Span<float> meanGradient, Span<float> velocity,
-            float learningRate, float rho, float oneMinusRho, float momentum, float epsilon, bool centered) : IKernel
+            float learningRate, float rho, float oneMinusRho, float momentum, float epsilon, bool centered) : IElementwise
         {
             private readonly Span<float> parameters = parameters;
             private readonly ReadOnlySpan<float> gradient = gradient;

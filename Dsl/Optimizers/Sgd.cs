@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using NetDsl.Simd;
 
 namespace NetDsl;
 
@@ -55,12 +56,12 @@ public sealed record Sgd(float LearningRate = 0.01f) : Optimizer
                 // θ ← θ − η·g
                 TensorPrimitives.MultiplyAdd(gradient, -learningRate, parameters, parameters);
             else
-                Run(new Kernel(parameters, gradient, Slice(velocity, offset, parameters.Length), learningRate, momentum, nesterov), parameters.Length);
+                Lanes.Run(new Kernel(parameters, gradient, Slice(velocity, offset, parameters.Length), learningRate, momentum, nesterov), parameters.Length);
         }
 
         private readonly ref struct Kernel(
             Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> velocity,
-            float learningRate, float momentum, bool nesterov) : IKernel
+            float learningRate, float momentum, bool nesterov) : IElementwise
         {
             private readonly Span<float> parameters = parameters;
             private readonly ReadOnlySpan<float> gradient = gradient;
