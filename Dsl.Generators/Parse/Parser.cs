@@ -6,7 +6,9 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetDsl.Generators.Catalog;
 using NetDsl.Generators.Diagnostics;
+using NetDsl.Generators.Emit.Layers;
 using NetDsl.Generators.Model;
 
 namespace NetDsl.Generators.Parse;
@@ -229,26 +231,27 @@ internal static class Parser
             return;
         }
 
-        long parameters = 0, width = inputs;
-        foreach (var layer in layers.Where(l => l.Kind == LayerKind.Dense))
+        long parameters = 0;
+        int width = inputs;
+        foreach (var layer in layers)
         {
-            parameters += (width + 1) * layer.Units;
-            width = layer.Units;
+            var kind = LayerEmitters.For(layer.Kind);
+            parameters += kind.ParameterCount(layer, width);
+            width = kind.Outputs(layer, width);
         }
         if (parameters > int.MaxValue)
             diagnostics.Add(Report(DiagnosticDescriptors.ParameterCountOverflow, networkLocation, network, parameters.ToString(CultureInfo.InvariantCulture)));
 
-        // An undefined activation is already reported (NDSL006); it fits no loss.
-        if (!Enum.IsDefined(typeof(ActivationKind), last.Activation)) return;
-        string Describe(LayerModel l) => l.Activation == ActivationKind.Softmax && l.Units == 1
-            ? "a Softmax output with 1 unit"
-            : (l.Activation == ActivationKind.Identity ? "an " : "a ") + l.Activation + " output";
-        if (loss == LossKind.BinaryCrossEntropy && last.Activation != ActivationKind.Sigmoid)
+        // An undefined activation or loss is already reported (NDSL006); it fits nothing.
+        if (!Enum.IsDefined(typeof(ActivationKind), last.Activation) || !Enum.IsDefined(typeof(LossKind), loss)) return;
+        var definition = LossDefinitions.Of(loss);
+        if (definition.FusedActivation is { } needed && (last.Activation != needed || last.Units < definition.MinimumUnits))
+        {
+            string has = LossDefinition.Article(last.Activation.ToString()) + " output"
+                + (last.Activation == needed ? $" with {last.Units} unit{(last.Units == 1 ? "" : "s")}" : "");
             diagnostics.Add(Report(DiagnosticDescriptors.OutputDoesNotFitLoss, lastLocation,
-                "Binary cross-entropy", "a Sigmoid output", last.Name, Describe(last)));
-        if (loss == LossKind.CategoricalCrossEntropy && (last.Activation != ActivationKind.Softmax || last.Units < 2))
-            diagnostics.Add(Report(DiagnosticDescriptors.OutputDoesNotFitLoss, lastLocation,
-                "Categorical cross-entropy", "a Softmax output with at least 2 units", last.Name, Describe(last)));
+                char.ToUpperInvariant(definition.Name[0]) + definition.Name.Substring(1), definition.Requirement, last.Name, has));
+        }
         if (loss == LossKind.MeanSquaredError && last.Activation == ActivationKind.Softmax)
             diagnostics.Add(Report(DiagnosticDescriptors.SoftmaxWithMeanSquaredError, lastLocation, last.Name));
     }
