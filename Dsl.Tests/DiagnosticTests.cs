@@ -332,6 +332,20 @@ public sealed class DiagnosticTests
         }
         """, "NDSL012", message);
 
+    // The generated methods of a layer 'hidden' are ForwardHidden and BackwardHidden.
+    [Fact]
+    public void NDSL012_UserMemberClashesWithTheCapitalisedMethodOfALowerCaseLayer() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            [Dense(3)] public partial Layer hidden { get; }
+            [Dense(1)] public partial Layer Output { get; }
+            private void [|BackwardHidden|]() { }
+        }
+        """, "NDSL012", "'BackwardHidden' clashes with a layer method NetDsl generates on network 'Net'; rename it");
+
     [Fact]
     public void NDSL012_InheritedMemberClashesWithAGeneratedOne() => AssertDiagnostic("""
         using NetDsl;

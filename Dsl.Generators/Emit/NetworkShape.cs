@@ -9,15 +9,15 @@ namespace NetDsl.Generators.Emit;
 /// <summary>A layer with its derived sizes: where its parameters sit and what flows in and out.</summary>
 internal sealed record LayerShape(
     LayerModel Layer, ILayerEmitter Emitter, int Index, int Inputs, int Outputs, int Offset, int ParameterCount,
-    string InputBuffer, bool NeedsInputGradient, bool IsOutput)
+    string InputBuffer, bool NeedsInputGradient, bool IsOutput, string MethodStem)
 {
     public string Name => Layer.Name;
 
-    /// <summary>The name of its forward method.</summary>
-    public string Forward => Parse.KnownNames.Forward(Name);
+    /// <summary>The name of its forward method: <c>ForwardOutput</c> for a layer <c>output</c> (see <see cref="Parse.KnownNames.MethodStems"/>).</summary>
+    public string Forward => Parse.KnownNames.Forward(MethodStem);
 
     /// <summary>The name of its backward method.</summary>
-    public string Backward => Parse.KnownNames.Backward(Name);
+    public string Backward => Parse.KnownNames.Backward(MethodStem);
 
     /// <summary>The workspace field with this layer's outputs (logits, for an output fused into the loss).</summary>
     public string ActivationsField => Name + "Activations";
@@ -37,6 +37,7 @@ internal sealed class NetworkShape
         bool parametersBelow = false;
         var layers = new List<LayerShape>();
         string input = "inputs";
+        var stems = Parse.KnownNames.MethodStems(network.Layers.Select(l => l.Name).ToList());
         for (int i = 0; i < network.Layers.Count; i++)
         {
             var layer = network.Layers[i];
@@ -44,7 +45,7 @@ internal sealed class NetworkShape
             int outputs = emitter.Outputs(layer, width);
             int parameters = checked((int)emitter.ParameterCount(layer, width));
             // dL/dx is worth computing only for a layer with parameters somewhere below.
-            var shape = new LayerShape(layer, emitter, i, width, outputs, offset, parameters, input, parametersBelow, i == network.Layers.Count - 1);
+            var shape = new LayerShape(layer, emitter, i, width, outputs, offset, parameters, input, parametersBelow, i == network.Layers.Count - 1, stems[i]);
             layers.Add(shape);
             offset += parameters;
             width = outputs;

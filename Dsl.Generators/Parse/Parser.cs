@@ -258,7 +258,7 @@ internal static class Parser
 
     private static void CheckClashes(INamedTypeSymbol type, string network, LocationInfo? networkLocation, List<LayerModel> layers, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var reserved = KnownNames.Reserved(layers.Select(l => l.Name));
+        var reserved = KnownNames.Reserved(layers.Select(l => l.Name).ToList());
         string What(string name) => name.StartsWith("Forward", StringComparison.Ordinal) || name.StartsWith("Backward", StringComparison.Ordinal)
             ? "a layer method" : "a member";
         foreach (var member in type.GetMembers())
