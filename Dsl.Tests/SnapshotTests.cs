@@ -88,7 +88,7 @@ public sealed class SnapshotTests
         """);
 
     // Kernel sigmoid and softmax that are not fused into a loss, and a hidden layer too wide for
-    // Predict's stack scratch (more than 16384 floats), which is rented instead.
+    // Predict's stack scratch (more than 256 floats), which is rented instead.
     [Fact]
     public void WideNetworkWithUnfusedKernels() => Verify("""
         using NetDsl;

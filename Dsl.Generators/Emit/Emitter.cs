@@ -17,8 +17,13 @@ internal static class Emitter
     /// <summary>Dense layers with at most this many weights are unrolled into straight-line arithmetic.</summary>
     public const int UnrollLimit = 64;
 
-    /// <summary>Predict keeps activations on the stack up to this many floats, and rents them above.</summary>
-    public const int StackLimit = 16384;
+    /// <summary>
+    /// Predict keeps its scratch (the hidden layers' outputs) on the stack up to this many floats,
+    /// 1 KiB, and rents it from <c>ArrayPool&lt;float&gt;.Shared</c> above: Predict may run deep in a
+    /// call stack or on a thread with a small stack, and a rented array costs no allocation once the
+    /// pool has one.
+    /// </summary>
+    public const int StackLimit = 256;
 
     public static readonly string Version = typeof(Emitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
