@@ -9,6 +9,9 @@ internal static class KnownNames
     public const string NetworkAttribute = "NetDsl.NetworkAttribute";
     public const string DenseAttribute = "NetDsl.DenseAttribute";
     public const string DropoutAttribute = "NetDsl.DropoutAttribute";
+
+    /// <summary>The attributes that make a property a layer, one per <see cref="Model.LayerKind"/>.</summary>
+    public static readonly string[] LayerAttributes = [DenseAttribute, DropoutAttribute];
     public const string Layer = "NetDsl.Layer";
 
     public const string NetworkModelInterface = "NetDsl.INetworkModel";
