@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generators.Diagnostics;
 using NetDsl.Tests.Infrastructure;
 using Xunit;
@@ -502,6 +503,48 @@ public sealed class DiagnosticTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Equal(["CS9248"], run.CompilerDiagnostics.Select(d => d.Id));
         Assert.Equal("Net.g.cs", Assert.Single(run.GeneratedSources).HintName);
+    }
+
+    // ---- the analyzer ----------------------------------------------------------------------
+
+    // NetDsl's types are resolved once per compilation (a compilation-start action), then compared as
+    // symbols; where NetDsl is not referenced, no symbol action is registered at all.
+    [Fact]
+    public void The_analyzer_resolves_NetDsl_types_once_per_compilation()
+    {
+        const string source = """
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+                [Dense(0)] public partial Layer Output { get; }
+            }
+            """;
+        var withNetDsl = GeneratorHarness.Run(source).OutputCompilation;
+        var (diagnostics, telemetry) = Analyze(withNetDsl);
+        Assert.Equal(["NDSL004"], diagnostics.Select(d => d.Id));
+        Assert.Equal(1, telemetry.CompilationStartActionsCount);
+        Assert.Equal(2, telemetry.SymbolActionsCount);
+
+        var withoutNetDsl = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Plain",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("public class NetworkAttribute : System.Attribute { } [Network] public class Net { }")],
+            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)]);
+        (diagnostics, telemetry) = Analyze(withoutNetDsl);
+        Assert.Empty(diagnostics);
+        Assert.Equal(1, telemetry.CompilationStartActionsCount);
+        Assert.Equal(0, telemetry.SymbolActionsCount);
+    }
+
+    private static (System.Collections.Immutable.ImmutableArray<Diagnostic>, Microsoft.CodeAnalysis.Diagnostics.Telemetry.AnalyzerTelemetryInfo) Analyze(Compilation compilation)
+    {
+        var analyzer = new NetDsl.Generators.NetworkAnalyzer();
+        var options = new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(
+            new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false,
+            logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
+        var withAnalyzers = compilation.WithAnalyzers([analyzer], options);
+        var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return (diagnostics, withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult());
     }
 
     // ---- the catalogue ---------------------------------------------------------------------

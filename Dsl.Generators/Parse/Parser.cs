@@ -25,10 +25,10 @@ internal static class Parser
 
     /// <summary>The generator's entry: the [Network] type the pipeline found.</summary>
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        Parse(context.TargetSymbol, context.TargetNode, context.Attributes.FirstOrDefault(), cancellationToken);
+        Parse(context.TargetSymbol, context.TargetNode, context.Attributes.FirstOrDefault(), KnownTypes.ByName, cancellationToken);
 
     /// <summary>A [Network] type, from the declaration that carries <paramref name="attribute"/>.</summary>
-    public static ParseResult Parse(ISymbol symbol, SyntaxNode node, AttributeData? attribute, CancellationToken cancellationToken)
+    public static ParseResult Parse(ISymbol symbol, SyntaxNode node, AttributeData? attribute, KnownTypes types, CancellationToken cancellationToken)
     {
         if (symbol is not INamedTypeSymbol type || node is not TypeDeclarationSyntax declaration
             || declaration.Identifier.IsMissing // 'partial class' still being typed: no name to generate for
@@ -37,7 +37,7 @@ internal static class Parser
         if (attribute is null || IsIncomplete(attribute)) return Nothing;
         // [Network] on two partial declarations: the compiler reports CS0579, and generating once per
         // declaration would add the same hint name twice.
-        if (type.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute) > 1) return Nothing;
+        if (type.GetAttributes().Count(a => types.IsNetworkAttribute(a.AttributeClass)) > 1) return Nothing;
 
         var diagnostics = new List<DiagnosticInfo>();
         var typeLocation = LocationInfo.From(declaration.Identifier.GetLocation());
@@ -82,7 +82,7 @@ internal static class Parser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var layerAttributes = member.GetAttributes().Where(a => IsLayerAttribute(a.AttributeClass)).ToList();
+            var layerAttributes = member.GetAttributes().Where(a => types.IsLayerAttribute(a.AttributeClass)).ToList();
             if (layerAttributes.Count == 0) continue;
             if (member is not IPropertySymbol property) continue; // the compiler rejects the attribute elsewhere (CS0592)
             if (property.IsIndexer)
@@ -96,7 +96,7 @@ internal static class Parser
             if (syntax is null || syntax.ContainsDiagnostics || layerAttributes.Any(IsIncomplete) || property.Type.TypeKind == TypeKind.Error)
                 return Nothing;
             var location = LocationInfo.From(syntax.Identifier.GetLocation());
-            string? problem = MemberProblem(property, syntax, layerAttributes.Count);
+            string? problem = MemberProblem(property, syntax, layerAttributes.Count, types);
             if (problem is not null)
             {
                 string advice = problem == AlreadyImplemented ? "remove your implementation: NetDsl writes it"
@@ -119,7 +119,7 @@ internal static class Parser
             var location = LocationInfo.From(syntax.Identifier.GetLocation());
             if (syntax.Parent != layerMembers[0].Syntax.Parent)
                 diagnostics.Add(Report(DiagnosticDescriptors.LayersSplitAcrossDeclarations, location, property.Name, name, layerMembers[0].Property.Name));
-            layers.Add(ParseLayer(property, syntax, layerAttribute, location, diagnostics));
+            layers.Add(ParseLayer(property, syntax, layerAttribute, location, types, diagnostics));
         }
 
         // With a layer member rejected, the layer list is not the network the user meant: checking
@@ -133,7 +133,7 @@ internal static class Parser
         if (errors.Count == 0)
             return new ParseResult(new NetworkModel(ns, name, containing, inputs, loss, layers.ToEquatableArray()), null, diagnostics.ToEquatableArray(), ReportedByGenerator: false);
         var placeholder = CanAddGeneratedCode(type, declaration, cancellationToken)
-            ? Placeholders.ForNetwork(type, new TypeShell(ns, containing, Keyword(declaration), name, TypeParameters(type)), errors, cancellationToken)
+            ? Placeholders.ForNetwork(type, new TypeShell(ns, containing, Keyword(declaration), name, TypeParameters(type)), errors, types, cancellationToken)
             : null;
         return new ParseResult(null, placeholder, diagnostics.ToEquatableArray(), ReportedByGenerator(type, declaration, cancellationToken));
     }
@@ -166,14 +166,14 @@ internal static class Parser
 
     /// <summary>The generator's entry for a [Dense] or [Dropout] property: a stray layer, or null.</summary>
     public static StrayLayerModel? StrayLayer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        context.TargetSymbol is IPropertySymbol property ? StrayLayer(property, cancellationToken) : null;
+        context.TargetSymbol is IPropertySymbol property ? StrayLayer(property, KnownTypes.ByName, cancellationToken) : null;
 
     /// <summary>A [Dense]/[Dropout] on a property outside any [Network] type (NDSL010), or null.</summary>
-    public static StrayLayerModel? StrayLayer(IPropertySymbol property, CancellationToken cancellationToken)
+    public static StrayLayerModel? StrayLayer(IPropertySymbol property, KnownTypes types, CancellationToken cancellationToken)
     {
         if (property.ContainingType is not { } type) return null;
-        if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute)) return null;
-        var attribute = property.GetAttributes().FirstOrDefault(a => IsLayerAttribute(a.AttributeClass));
+        if (type.GetAttributes().Any(a => types.IsNetworkAttribute(a.AttributeClass))) return null;
+        var attribute = property.GetAttributes().FirstOrDefault(a => types.IsLayerAttribute(a.AttributeClass));
         if (attribute?.AttributeClass is null) return null;
         var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<BasePropertyDeclarationSyntax>().FirstOrDefault();
         var location = syntax is PropertyDeclarationSyntax p ? p.Identifier.GetLocation() : property.Locations.FirstOrDefault();
@@ -188,12 +188,12 @@ internal static class Parser
             CanAddGeneratedCode(type, declaration, cancellationToken));
     }
 
-    private static LayerModel ParseLayer(IPropertySymbol property, PropertyDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    private static LayerModel ParseLayer(IPropertySymbol property, PropertyDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location, KnownTypes types, List<DiagnosticInfo> diagnostics)
     {
         // The implementation must repeat the declaration's accessibility modifiers exactly.
         string accessibility = string.Join(" ", syntax.Modifiers.Where(m => m.Kind() is SyntaxKind.PublicKeyword
             or SyntaxKind.InternalKeyword or SyntaxKind.ProtectedKeyword or SyntaxKind.PrivateKeyword).Select(m => m.Text));
-        if (attribute.AttributeClass!.ToDisplayString() == KnownNames.DropoutAttribute)
+        if (types.IsDropoutAttribute(attribute.AttributeClass))
         {
             // The attribute takes a double (Keras's [Dropout(0.2)]); the generated code works in float.
             float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double r ? (float)r : float.NaN;
@@ -299,11 +299,11 @@ internal static class Parser
 
     private const string AlreadyImplemented = "already has an implementation";
 
-    private static string? MemberProblem(IPropertySymbol property, PropertyDeclarationSyntax syntax, int layerAttributes)
+    private static string? MemberProblem(IPropertySymbol property, PropertyDeclarationSyntax syntax, int layerAttributes, KnownTypes types)
     {
         if (layerAttributes > 1) return "has both [Dense] and [Dropout]; a member is one layer";
         if (property.IsStatic) return "is static";
-        if (property.Type.ToDisplayString() != KnownNames.Layer) return $"has type '{property.Type.ToDisplayString()}'";
+        if (!types.IsLayer(property.Type)) return $"has type '{property.Type.ToDisplayString()}'";
         if (property.RefKind != RefKind.None) return "returns by reference";
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "is not partial";
         if (property.PartialImplementationPart is { } implementation && !IsGeneratedByNetDsl(implementation) || property.IsPartialDefinition == false)
@@ -321,9 +321,6 @@ internal static class Parser
             diagnostics.Add(Report(DiagnosticDescriptors.UndefinedEnumValue, location,
                 value.ToString(CultureInfo.InvariantCulture), member, enumName, string.Join(", ", Enum.GetNames(typeof(TEnum)))));
     }
-
-    internal static bool IsLayerAttribute(INamedTypeSymbol? attribute) =>
-        attribute?.ToDisplayString() is KnownNames.DenseAttribute or KnownNames.DropoutAttribute;
 
     // An attribute the compiler could not bind (still being typed): leave it to the compiler's errors.
     private static bool IsIncomplete(AttributeData attribute) =>
