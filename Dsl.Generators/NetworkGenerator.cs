@@ -97,7 +97,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(g => g.First().ReportedByGenerator
                 ? new StrayLayersOutput(null, g.Select(s => s.Diagnostic).ToEquatableArray())
                 : new StrayLayersOutput(
-                    g.Any(s => s.Implementation is not null)
+                    g.First().CanAddCode && g.Any(s => s.Implementation is not null)
                         ? new PlaceholderModel(g.Key, g.Select(s => s.Diagnostic.Id).Distinct().ToEquatableArray(),
                             g.Select(s => s.Implementation).OfType<PartialPropertyModel>().ToEquatableArray(), Api: null)
                         : null,

@@ -135,7 +135,7 @@ internal static class Parser
         var placeholder = CanAddGeneratedCode(type, declaration, cancellationToken)
             ? Placeholders.ForNetwork(type, new TypeShell(ns, containing, Keyword(declaration), name, TypeParameters(type)), errors, types, cancellationToken)
             : null;
-        return new ParseResult(null, placeholder, diagnostics.ToEquatableArray(), ReportedByGenerator(type, declaration, cancellationToken));
+        return new ParseResult(null, placeholder, diagnostics.ToEquatableArray(), ReportedByGenerator(type, declaration, types, cancellationToken));
     }
 
     /// <summary>
@@ -156,13 +156,33 @@ internal static class Parser
     /// <summary>
     /// Who reports a network's diagnostics. The compiler runs analyzers only when the compilation
     /// (generated code included) has no declaration error. A network NetDsl can add code to gets a
-    /// placeholder when it has an error, so it has none, and <see cref="NetworkAnalyzer"/> reports:
-    /// in the user's syntax tree, where #pragma and editorconfig reach. One it cannot add code to, or
-    /// a struct (<c>[Network]</c> applies to classes: CS0592), has a declaration error the compiler
-    /// reports whatever NetDsl writes; then the generator reports, or nobody would.
+    /// placeholder when it has an error, so it has none, and <see cref="NetworkAnalyzer"/> reports,
+    /// in the user's syntax tree. So it does where NetDsl cannot add code but the compiler has
+    /// nothing to say either (a class that is not partial, and neither are its layers). Where the
+    /// compiler rejects the declaration itself, whatever NetDsl writes (<see cref="CompilerRejectsLayers"/>,
+    /// or <c>[Network]</c> on a struct: CS0592), it runs no analyzer: then the generator reports, or nobody would.
     /// </summary>
-    public static bool ReportedByGenerator(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken) =>
-        !CanAddGeneratedCode(type, declaration, cancellationToken) || type.TypeKind == TypeKind.Struct;
+    public static bool ReportedByGenerator(INamedTypeSymbol type, TypeDeclarationSyntax declaration, KnownTypes types, CancellationToken cancellationToken) =>
+        type.TypeKind == TypeKind.Struct || CompilerRejectsLayers(type, declaration, types, cancellationToken);
+
+    /// <summary>
+    /// Whether the compiler reports a declaration error on <paramref name="type"/>'s layers that no
+    /// generated code can prevent, because none can join the type (<see cref="CanAddGeneratedCode"/>):
+    /// a layer declared partial, whose implementation NetDsl cannot write (CS9248) or which sits in a
+    /// type not declared partial (CS0751), or an instance layer in a static class (CS0708).
+    /// </summary>
+    public static bool CompilerRejectsLayers(INamedTypeSymbol type, TypeDeclarationSyntax declaration, KnownTypes types, CancellationToken cancellationToken)
+    {
+        if (CanAddGeneratedCode(type, declaration, cancellationToken)) return false;
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!property.GetAttributes().Any(a => types.IsLayerAttribute(a.AttributeClass))) continue;
+            if (property.IsPartialDefinition && (property.PartialImplementationPart is null || !IsPartial(declaration))) return true;
+            if (type.IsStatic && !property.IsStatic) return true;
+        }
+        return false;
+    }
 
     /// <summary>The generator's entry for a [Dense] or [Dropout] property: a stray layer, or null.</summary>
     public static StrayLayerModel? StrayLayer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
@@ -185,7 +205,7 @@ internal static class Parser
         var shell = new TypeShell(type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             containing, Keyword(declaration), type.Name, TypeParameters(type));
         return new StrayLayerModel(shell, Placeholders.Implementation(property, cancellationToken), diagnostic,
-            CanAddGeneratedCode(type, declaration, cancellationToken));
+            CanAddGeneratedCode(type, declaration, cancellationToken), CompilerRejectsLayers(type, declaration, types, cancellationToken));
     }
 
     private static LayerModel ParseLayer(IPropertySymbol property, PropertyDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location, KnownTypes types, List<DiagnosticInfo> diagnostics)
