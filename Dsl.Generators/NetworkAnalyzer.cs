@@ -25,27 +25,33 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeNetwork, SymbolKind.NamedType);
-        context.RegisterSymbolAction(AnalyzeStrayLayer, SymbolKind.Property);
+        // NetDsl's types are resolved once per compilation and compared as symbols; a compilation
+        // that does not reference NetDsl gets no action at all.
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (KnownTypes.Resolve(start.Compilation) is not { } types) return;
+            start.RegisterSymbolAction(symbol => AnalyzeNetwork(symbol, types), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbol => AnalyzeStrayLayer(symbol, types), SymbolKind.Property);
+        });
     }
 
-    private static void AnalyzeNetwork(SymbolAnalysisContext context)
+    private static void AnalyzeNetwork(SymbolAnalysisContext context, KnownTypes types)
     {
         foreach (var attribute in context.Symbol.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != KnownNames.NetworkAttribute) continue;
+            if (!types.IsNetworkAttribute(attribute.AttributeClass)) continue;
             var declaration = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
             if (declaration is null) continue;
-            var result = Parser.Parse(context.Symbol, declaration, attribute, context.CancellationToken);
+            var result = Parser.Parse(context.Symbol, declaration, attribute, types, context.CancellationToken);
             if (result.ReportedByGenerator) continue;
             foreach (var diagnostic in result.Diagnostics)
                 context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
         }
     }
 
-    private static void AnalyzeStrayLayer(SymbolAnalysisContext context)
+    private static void AnalyzeStrayLayer(SymbolAnalysisContext context, KnownTypes types)
     {
-        if (Parser.StrayLayer((IPropertySymbol)context.Symbol, context.CancellationToken) is { ReportedByGenerator: false } stray)
+        if (Parser.StrayLayer((IPropertySymbol)context.Symbol, types, context.CancellationToken) is { ReportedByGenerator: false } stray)
             context.ReportDiagnostic(stray.Diagnostic.ToDiagnostic(context.Compilation));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generators.Diagnostics;
 using NetDsl.Tests.Infrastructure;
 using Xunit;
@@ -46,8 +47,9 @@ public sealed class DiagnosticTests
         """, "NDSL001", "'Models' must be declared partial so NetDsl can generate network 'Net'",
         compilerErrors: ["CS9248"]); // partial member without implementation
 
-    // Here the compiler has nothing to say, and the analyzer runs; it leaves NDSL001 to the
-    // generator all the same, so it is reported once (with NDSL005 for the layer).
+    // Here the compiler has nothing to say, so the analyzer runs and reports NDSL001 (with NDSL005
+    // for the layer), and the generator does not: each once. (The generator's errors cannot be
+    // silenced, so one from it would stop the compiler before the analyzers of every other network.)
     [Fact]
     public void NDSL001_NotPartialAndNeitherAreItsLayers_IsReportedOnce()
     {
@@ -63,6 +65,7 @@ public sealed class DiagnosticTests
         Assert.True(run.AnalyzersRan);
         Assert.Empty(run.CompilerDiagnostics);
         Assert.Empty(run.GeneratedSources);
+        Assert.Empty(run.Result.Diagnostics); // the generator's own
         Assert.Equal(["NDSL001", "NDSL005"], run.GeneratorDiagnostics.Select(d => d.Id));
     }
 
@@ -278,8 +281,9 @@ public sealed class DiagnosticTests
         }
         """, "NDSL010", $"'Output' is marked [{shown}], but 'Plain' has no [Network] attribute; add [Network(Inputs = n)] to 'Plain'");
 
-    // In a class no generated code can join, the generator reports NDSL010 (the analyzer does not,
-    // even where the compiler has nothing to say and it runs), next to the compiler's own errors.
+    // In a class no generated code can join, a partial layer is a compiler error (it runs no
+    // analyzer): the generator reports NDSL010 next to it. A layer that is not partial either gives
+    // the compiler nothing to say: the analyzer reports.
     [Theory]
     [InlineData("[Dense(1)] public partial Layer [|Output|] { get; }", "CS9248", "CS0751")] // no implementation; partial member in a non-partial type
     [InlineData("[Dense(1)] public Layer [|Output|] { get; }")]
@@ -331,6 +335,20 @@ public sealed class DiagnosticTests
             {{member}}
         }
         """, "NDSL012", message);
+
+    // The generated methods of a layer 'hidden' are ForwardHidden and BackwardHidden.
+    [Fact]
+    public void NDSL012_UserMemberClashesWithTheCapitalisedMethodOfALowerCaseLayer() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class Net
+        {
+            [Dense(3)] public partial Layer hidden { get; }
+            [Dense(1)] public partial Layer Output { get; }
+            private void [|BackwardHidden|]() { }
+        }
+        """, "NDSL012", "'BackwardHidden' clashes with a layer method NetDsl generates on network 'Net'; rename it");
 
     [Fact]
     public void NDSL012_InheritedMemberClashesWithAGeneratedOne() => AssertDiagnostic("""
@@ -496,6 +514,97 @@ public sealed class DiagnosticTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Equal(["CS9248"], run.CompilerDiagnostics.Select(d => d.Id));
         Assert.Equal("Net.g.cs", Assert.Single(run.GeneratedSources).HintName);
+    }
+
+    // ---- errors cannot be silenced ---------------------------------------------------------
+
+    // A network with an error gets no code: silencing the error would leave neither code nor a
+    // reason. So errors are not configurable (#pragma, NoWarn and editorconfig leave them), whether
+    // the analyzer reports them (NDSL004) or the generator (NDSL001, beside the compiler's own).
+    // The warning, NDSL009, stays configurable.
+    [Fact]
+    public void Errors_cannot_be_silenced_but_the_warning_can()
+    {
+        var compilation = GeneratorHarness.Compile("""
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+            #pragma warning disable NDSL004
+                [Dense(0)] public partial Layer Output { get; }
+            #pragma warning restore NDSL004
+            }
+
+            [Network(Inputs = 2)]
+            public class Solid
+            {
+                [Dense(1)] public partial Layer Output { get; }
+            }
+
+            [Network(Inputs = 2)]
+            public partial class Soft
+            {
+                [Dense(3, Activation.Softmax)] public partial Layer Output { get; }
+            }
+            """);
+        var silenced = new[] { "NDSL001", "NDSL004", "NDSL009" }.ToDictionary(id => id, _ => ReportDiagnostic.Suppress);
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(compilation.Options.SpecificDiagnosticOptions.AddRange(silenced)));
+
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateDriver(), compilation).AssertGeneratorDidNotThrow();
+        Assert.Equal(["NDSL001"], run.GeneratorDiagnostics.Where(d => !d.IsSuppressed).Select(d => d.Id)); // from the generator; it stops the analyzers
+
+        // Without Solid, the analyzers run: NDSL004 stays, NDSL009 goes.
+        var tree = compilation.SyntaxTrees.Single();
+        string text = tree.ToString();
+        int solid = text.IndexOf("[Network(Inputs = 2)]\npublic class Solid", StringComparison.Ordinal), soft = text.IndexOf("[Network(Inputs = 2)]\npublic partial class Soft", StringComparison.Ordinal);
+        compilation = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text.Remove(solid, soft - solid))));
+        run = GeneratorHarness.Run(GeneratorHarness.CreateDriver(), compilation).AssertGeneratorDidNotThrow();
+        Assert.True(run.AnalyzersRan);
+        Assert.Equal(["NDSL004"], run.GeneratorDiagnostics.Where(d => !d.IsSuppressed && d.Severity != DiagnosticSeverity.Hidden).Select(d => d.Id));
+        Assert.All(DiagnosticDescriptors.All, d => Assert.Equal(d.DefaultSeverity == DiagnosticSeverity.Error, d.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable)));
+    }
+
+    // ---- the analyzer ----------------------------------------------------------------------
+
+    // NetDsl's types are resolved once per compilation (a compilation-start action), then compared as
+    // symbols; where NetDsl is not referenced, no symbol action is registered at all.
+    [Fact]
+    public void The_analyzer_resolves_NetDsl_types_once_per_compilation()
+    {
+        const string source = """
+            using NetDsl;
+
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+                [Dense(0)] public partial Layer Output { get; }
+            }
+            """;
+        var withNetDsl = GeneratorHarness.Run(source).OutputCompilation;
+        var (diagnostics, telemetry) = Analyze(withNetDsl);
+        Assert.Equal(["NDSL004"], diagnostics.Select(d => d.Id));
+        Assert.Equal(1, telemetry.CompilationStartActionsCount);
+        Assert.Equal(2, telemetry.SymbolActionsCount);
+
+        var withoutNetDsl = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Plain",
+            [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("public class NetworkAttribute : System.Attribute { } [Network] public class Net { }")],
+            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)]);
+        (diagnostics, telemetry) = Analyze(withoutNetDsl);
+        Assert.Empty(diagnostics);
+        Assert.Equal(1, telemetry.CompilationStartActionsCount);
+        Assert.Equal(0, telemetry.SymbolActionsCount);
+    }
+
+    private static (System.Collections.Immutable.ImmutableArray<Diagnostic>, Microsoft.CodeAnalysis.Diagnostics.Telemetry.AnalyzerTelemetryInfo) Analyze(Compilation compilation)
+    {
+        var analyzer = new NetDsl.Generators.NetworkAnalyzer();
+        var options = new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(
+            new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false,
+            logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
+        var withAnalyzers = compilation.WithAnalyzers([analyzer], options);
+        var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return (diagnostics, withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult());
     }
 
     // ---- the catalogue ---------------------------------------------------------------------

@@ -67,7 +67,7 @@ public sealed class IncrementalTests
             Source.Replace("[Dense(3, Activation.Sigmoid)]", "[Dense(4, Activation.Sigmoid)]")));
 
         Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Reasons(second, TrackingNames.Networks)));
-        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(SourceOutputReasons(second, of: TrackingNames.Networks)));
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(SourceOutputReasons(second, of: TrackingNames.NetworkSources)));
         string before = first.Source("Lecture.PassFail.g.cs"), after = second.Source("Lecture.PassFail.g.cs");
         Assert.Contains("dense 2 → 3", before);
         Assert.Contains("dense 2 → 4", after);
@@ -94,6 +94,34 @@ public sealed class IncrementalTests
         Assert.Equal(7, Assert.Single(second.GeneratorDiagnostics).Location.GetLineSpan().StartLinePosition.Line);
     }
 
+    // The warning moves with the declaration, and the network's code, which has no location in it,
+    // is not written again: the source output reads the model alone, not the diagnostics beside it.
+    [Fact]
+    public void AnEditAboveANetworkWithAWarningReEmitsNothing()
+    {
+        const string warned = """
+            using NetDsl;
+
+            namespace Warned;
+
+            [Network(Inputs = 2)]
+            public partial class Net
+            {
+                [Dense(3, Activation.Softmax)] public partial Layer Output { get; }
+            }
+            """;
+        var (first, second) = RunTwice(warned, compilation => Edit(compilation,
+            warned.Replace("namespace Warned;", "namespace Warned;\n\n// lines that move the network down\n")));
+
+        Assert.Equal("NDSL009", Assert.Single(first.GeneratorDiagnostics).Id);
+        Assert.Equal(7, Assert.Single(first.GeneratorDiagnostics).Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Equal(10, Assert.Single(second.GeneratorDiagnostics).Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Reasons(second, TrackingNames.Networks)));
+        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(Reasons(second, TrackingNames.NetworkSources)));
+        Assert.Equal(IncrementalStepRunReason.Cached, Assert.Single(SourceOutputReasons(second, of: TrackingNames.NetworkSources)));
+        Assert.Equal(first.Source("Warned.Net.g.cs"), second.Source("Warned.Net.g.cs"));
+    }
+
     // A network with an error and layers outside any network: their placeholders cache like code.
     [Fact]
     public void PlaceholdersAreNotReEmittedAfterAnUnrelatedEdit()
@@ -112,7 +140,7 @@ public sealed class IncrementalTests
         Assert.Equal(["Lecture.PassFail.g.cs", "Lecture.Plain.g.cs"], second.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(Reasons(second, TrackingNames.Networks)));
         Assert.All(Reasons(second, TrackingNames.StrayLayers), r => Assert.Contains(r, CachedOrUnchanged));
-        Assert.Single(SourceOutputReasons(second, of: TrackingNames.StrayLayers));
+        Assert.Single(SourceOutputReasons(second, of: TrackingNames.StrayLayerSources));
         AssertNothingReEmitted(first, second);
     }
 
@@ -123,7 +151,7 @@ public sealed class IncrementalTests
         var (first, second) = RunTwice(faulty, compilation => Edit(compilation, Source));
 
         Assert.Contains("// A NetDsl placeholder for network PassFail", first.Source("Lecture.PassFail.g.cs"));
-        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(SourceOutputReasons(second, of: TrackingNames.Networks)));
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(SourceOutputReasons(second, of: TrackingNames.NetworkSources)));
         Assert.Contains("dense 2 → 3", second.Source("Lecture.PassFail.g.cs"));
         second.AssertCompilesCleanly();
         Assert.Empty(second.GeneratorDiagnostics);
@@ -191,7 +219,7 @@ public sealed class IncrementalTests
     private static void AssertNothingReEmitted(GeneratorRun first, GeneratorRun second)
     {
         Assert.All(Reasons(second, TrackingNames.Networks), r => Assert.Contains(r, CachedOrUnchanged));
-        Assert.Single(SourceOutputReasons(second, of: TrackingNames.Networks));
+        Assert.Single(SourceOutputReasons(second, of: TrackingNames.NetworkSources));
         Assert.All(SourceOutputReasons(second), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
         Assert.Equal(first.GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())),
                      second.GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())));

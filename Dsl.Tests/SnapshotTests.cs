@@ -88,7 +88,7 @@ public sealed class SnapshotTests
         """);
 
     // Kernel sigmoid and softmax that are not fused into a loss, and a hidden layer too wide for
-    // Predict's stack scratch (more than 16384 floats), which is rented instead.
+    // Predict's stack scratch (more than 256 floats), which is rented instead.
     [Fact]
     public void WideNetworkWithUnfusedKernels() => Verify("""
         using NetDsl;
@@ -152,7 +152,35 @@ public sealed class SnapshotTests
         }
         """);
 
-    // '@int' must stay escaped; 'output' and 'Output' must not share a local in Predict.
+    // Method names capitalise the layer's name, as C# names methods: ForwardHidden for 'hidden'.
+    [Fact]
+    public void LowerCaseLayerNames() => Verify("""
+        using NetDsl;
+
+        namespace Names;
+
+        [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
+        public partial class Lower
+        {
+            [Dense(3, Activation.Tanh)] public partial Layer hidden { get; }
+            [Dropout(0.5)] public partial Layer _drop { get; }
+            [Dense(1, Activation.Sigmoid)] public partial Layer output { get; }
+        }
+        """);
+
+    [Theory]
+    [InlineData("hidden,output", "Hidden,Output")]
+    [InlineData("Hidden,Output", "Hidden,Output")]
+    [InlineData("_drop,int", "_drop,Int")]
+    // Capitalising 'output' would give it Output's methods: it keeps its name as declared.
+    [InlineData("output,Output,final", "output,Output,Final")]
+    [InlineData("Output,output", "Output,output")]
+    // 'ſ' (long s) and 's' both capitalise to 'S': neither may take the other's methods.
+    [InlineData("ſx,sx", "ſx,sx")]
+    public void LayerMethodNamesCapitaliseTheLayerNameWithoutCollisions(string layers, string stems) =>
+        Assert.Equal(stems.Split(','), NetDsl.Generators.Parse.KnownNames.MethodStems(layers.Split(',')));
+
+    // '@int' must stay escaped; 'output' and 'Output' must not share a local in Predict, nor methods.
     [Fact]
     public void LayerNamesThatAreKeywordsOrDifferOnlyInCase() => Verify("""
         using NetDsl;

@@ -8,8 +8,11 @@ internal static class DiagnosticDescriptors
 {
     private const string Category = "NetDsl";
 
+    // Not configurable: an error cannot be silenced (#pragma, NoWarn, editorconfig), since a network
+    // with one gets no code, and silencing it would leave the user with neither code nor explanation.
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            customTags: WellKnownDiagnosticTags.NotConfigurable);
 
     public static readonly DiagnosticDescriptor NotPartial = Error("NDSL001",
         "Network type must be partial",

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using NetDsl.Generators.Catalog;
 using NetDsl.Generators.Model;
 using static NetDsl.Generators.Emit.Formatting;
 
@@ -7,15 +8,22 @@ namespace NetDsl.Generators.Emit;
 
 /// <summary>
 /// Model in, C# out: the network's constants, parameter buffer, layer views, public API, the
-/// forward and backward passes wired layer by layer, and its workspace. Deterministic text.
+/// forward and backward passes wired layer by layer, and its workspace. Deterministic text. It
+/// knows no layer kind, activation or loss by name: each layer's part comes from its
+/// <see cref="Layers.ILayerEmitter"/>, the loss's from its <see cref="LossDefinition"/>.
 /// </summary>
 internal static class Emitter
 {
     /// <summary>Dense layers with at most this many weights are unrolled into straight-line arithmetic.</summary>
     public const int UnrollLimit = 64;
 
-    /// <summary>Predict keeps activations on the stack up to this many floats, and rents them above.</summary>
-    public const int StackLimit = 16384;
+    /// <summary>
+    /// Predict keeps its scratch (the hidden layers' outputs) on the stack up to this many floats,
+    /// 1 KiB, and rents it from <c>ArrayPool&lt;float&gt;.Shared</c> above: Predict may run deep in a
+    /// call stack or on a thread with a small stack, and a rented array costs no allocation once the
+    /// pool has one.
+    /// </summary>
+    public const int StackLimit = 256;
 
     public static readonly string Version = typeof(Emitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -55,7 +63,7 @@ internal static class Emitter
             foreach (var layer in shape.Layers)
             {
                 w.Line();
-                LayerEmitter.Write(w, layer, shape.FusedOutput);
+                layer.Emitter.WriteMethods(w, layer, shape);
             }
             w.Line();
             WriteWorkspace(w, shape);
@@ -68,17 +76,15 @@ internal static class Emitter
     {
         var n = shape.Network;
         w.Line("/// <remarks>");
-        w.Line($"/// <para>Network <c>{n.TypeName}</c>: {n.Inputs} inputs → {shape.OutputSize} output{(shape.OutputSize == 1 ? "" : "s")}, {shape.ParameterCount} parameters, trained on {Describe(n.Loss)}.</para>");
+        w.Line($"/// <para>Network <c>{n.TypeName}</c>: {n.Inputs} inputs → {shape.OutputSize} output{(shape.OutputSize == 1 ? "" : "s")}, {shape.ParameterCount} parameters, trained on {shape.Loss.Name}.</para>");
         w.Line("/// <para>Parameters live in one flat buffer, layer after layer: each layer's weights row-major [units × inputs], then its bias.</para>");
         w.Line("/// <list type=\"table\">");
         w.Line("/// <listheader><term>layer</term><description>what it computes</description></listheader>");
         foreach (var l in shape.Layers)
-            w.Line($"/// <item><term>{l.Name}</term><description>" + (l.IsDense
-                ? $"dense {l.Inputs} → {l.Outputs}, {Describe(l.Layer.Activation)}, {Describe(l.Layer.Initializer)} weights; parameters [{l.Offset}, {l.Offset + l.ParameterCount}); {(l.Unrolled ? "unrolled" : "SIMD kernels")}"
-                : $"dropout at rate {Float(l.Layer.DropoutRate).TrimEnd('f')} over {l.Outputs} units, in training only") + "</description></item>");
+            w.Line($"/// <item><term>{l.Name}</term><description>{l.Emitter.Summary(l)}</description></item>");
         w.Line("/// </list>");
-        if (shape.FusedOutput)
-            w.Line($"/// <para>The output {(n.Loss == LossKind.BinaryCrossEntropy ? "sigmoid" : "softmax")} is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y (scaled by the mean), computed stably.</para>");
+        if (shape.FusedActivation is { } fused)
+            w.Line($"/// <para>The output {fused.Name} is fused with the loss: training reads the logits z and backpropagates δ = ŷ − y (scaled by the mean), computed stably.</para>");
         w.Line("/// </remarks>");
     }
 
@@ -99,7 +105,7 @@ internal static class Emitter
         w.Line();
         w.Line("int global::NetDsl.INetworkModel.InputSize => InputSize;");
         w.Line("int global::NetDsl.INetworkModel.OutputSize => OutputSize;");
-        w.Line($"global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.{shape.Network.Loss};");
+        w.Line($"global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.{shape.Loss.Kind};");
         w.Line("global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);");
     }
 
@@ -109,16 +115,9 @@ internal static class Emitter
         using (w.Block($"public {Identifier(shape.Network.TypeName)}(int seed)"))
         {
             w.Line("global::System.Span<float> parameters = _parameters;");
-            // Each dense layer draws from its own stream, numbered among the dense layers, so adding a
-            // dropout layer leaves every layer's initial weights as they were.
             int stream = 0;
-            foreach (var l in shape.Layers.Where(l => l.IsDense))
-            {
-                w.Line($"// {l.Name}: {Describe(l.Layer.Initializer)} weights [{l.Outputs} × {l.Inputs}]; biases start at zero");
-                w.Line($"{(stream == 0 ? "var " : "")}random = new global::NetDsl.SeededRandom(seed, {Int(stream)});");
-                w.Line($"global::NetDsl.WeightInitialization.Fill(parameters.Slice({Int(l.Offset)}, {Int(l.WeightCount)}), global::NetDsl.Initializer.{l.Layer.Initializer}, {Int(l.Inputs)}, {Int(l.Outputs)}, ref random);");
-                stream++;
-            }
+            foreach (var l in shape.Layers)
+                l.Emitter.WriteInitialization(w, l, ref stream);
         }
     }
 
@@ -127,24 +126,17 @@ internal static class Emitter
         foreach (var l in shape.Layers)
         {
             string modifiers = l.Layer.Accessibility.Length == 0 ? "partial" : l.Layer.Accessibility + " partial";
-            if (l.IsDense)
-            {
-                w.Line($"/// <summary>{l.Name}: dense {l.Inputs} → {l.Outputs}; weights at [{l.Offset}, {l.BiasOffset}), biases at [{l.BiasOffset}, {l.Offset + l.ParameterCount}) of <see cref=\"Parameters\"/>.</summary>");
-                w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)});");
-            }
-            else
-            {
-                w.Line($"/// <summary>{l.Name}: dropout over {l.Outputs} units; it has no parameters.</summary>");
-                w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)}, hasParameters: false);");
-            }
+            w.Line($"/// <summary>{l.Emitter.ViewSummary(l)}</summary>");
+            w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => {l.Emitter.ViewConstruction(l)};");
             w.Line();
         }
     }
 
     private static void WritePredict(IndentedWriter w, NetworkShape shape)
     {
-        var dense = shape.Layers.Where(l => l.IsDense).ToList();
-        var hidden = dense.Take(dense.Count - 1).ToList();
+        // Scratch for the outputs of every layer Predict runs but the last (which writes into output).
+        var run = shape.Layers.Where(l => !l.Emitter.IdentityInInference).ToList();
+        var hidden = run.Take(run.Count - 1).ToList();
         int scratch = hidden.Sum(l => l.Outputs);
         bool rent = scratch > StackLimit;
 
@@ -201,40 +193,31 @@ internal static class Emitter
         string current = "input";
         foreach (var l in shape.Layers)
         {
-            if (!l.IsDense)
+            if (l.Emitter.IdentityInInference)
             {
-                w.Line($"// {l.Name}: dropout is the identity in inference");
+                w.Line(IdentityInInference(l));
                 continue;
             }
             string target = l.IsOutput ? "output" : Local(l);
-            w.Line($"{l.Name.Forward()}(parameters, {current}, {target}, 1);");
+            w.Line(l.Emitter.ForwardCall(l, current, target, "1"));
             current = target;
         }
-        if (shape.Network.Loss == LossKind.BinaryCrossEntropy)
+        if (shape.FusedActivation is { Shape: not ActivationShape.Identity } fused)
         {
-            w.Line("// ŷ = σ(z) = 1 / (1 + e^−z): the activation the loss fuses in training");
-            if (shape.OutputSize <= UnrollLimit)
+            w.Line($"// {fused.OutputFormula}: the activation the loss fuses in training");
+            if (fused.Shape == ActivationShape.Elementwise && shape.OutputSize <= UnrollLimit)
                 for (int k = 0; k < shape.OutputSize; k++)
-                    w.Line($"output[{Int(k)}] = 1f / (1f + global::System.MathF.Exp(-output[{Int(k)}]));");
+                    w.Line($"output[{Int(k)}] = {fused.Apply($"output[{Int(k)}]")};");
             else
-                w.Line("global::NetDsl.Activations.Sigmoid(output, output);");
-        }
-        else if (shape.Network.Loss == LossKind.CategoricalCrossEntropy)
-        {
-            w.Line("// ŷ = softmax(z): the activation the loss fuses in training");
-            w.Line("global::NetDsl.Activations.Softmax(output, output, OutputSize);");
+                w.Line(fused.SpanForward("output", "output", "OutputSize"));
         }
     }
 
     private static void WriteTraining(IndentedWriter w, NetworkShape shape)
     {
-        string lossDoc = shape.Network.Loss == LossKind.CategoricalCrossEntropy
-            ? "summed over classes and averaged over the batch" : "averaged over every output of every example";
-        // "The mean squared error", not "The mean mean squared error".
-        string meanLoss = shape.Network.Loss == LossKind.MeanSquaredError ? Describe(shape.Network.Loss) : "mean " + Describe(shape.Network.Loss);
-        w.Line($"/// <summary>The {meanLoss} ({lossDoc}) on a batch, and its gradient in the layout of <see cref=\"Parameters\"/>.</summary>");
+        w.Line($"/// <summary>The {shape.Loss.MeanName} ({shape.Loss.Reduction}) on a batch, and its gradient in the layout of <see cref=\"Parameters\"/>.</summary>");
         w.Line("/// <param name=\"inputs\">Row-major [batch × InputSize].</param>");
-        w.Line("/// <param name=\"targets\">Row-major [batch × OutputSize]" + (shape.Network.Loss == LossKind.CategoricalCrossEntropy ? ", one-hot." : ".") + "</param>");
+        w.Line("/// <param name=\"targets\">Row-major [batch × OutputSize]" + shape.Loss.TargetsNote + ".</param>");
         w.Line("/// <param name=\"gradient\">Receives dL/dθ: <see cref=\"ParameterCount\"/> values.</param>");
         if (shape.HasDropout)
             w.Line("/// <remarks>Training mode: dropout is on, with masks from <c>DropoutStream(0)</c>; pass a seed to draw others. Not thread-safe: it reuses one workspace.</remarks>");
@@ -253,9 +236,9 @@ internal static class Emitter
             w.Line("int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);");
             w.Line("global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));");
             w.Line("global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));");
-            w.Line($"global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.{shape.Network.Loss}, targets, OutputSize);");
+            w.Line($"global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.{shape.Loss.Kind}, targets, OutputSize);");
             w.Line("if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);");
-            w.Line($"float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.{shape.Network.Loss}, rows, OutputSize);");
+            w.Line($"float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.{shape.Loss.Kind}, rows, OutputSize);");
             w.Line("return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream("
                 + (shape.HasDropout ? "dropoutSeed" : "0UL") + "));");
         }
@@ -271,7 +254,6 @@ internal static class Emitter
 
     private static void WritePasses(IndentedWriter w, NetworkShape shape)
     {
-        string loss = shape.Network.Loss.ToString();
         var output = shape.Output;
         w.Line("/// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>");
         using (w.Block($"float global::NetDsl.INetworkModel.ComputeLossAndGradient({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int rows, float scale, {Span} gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)"))
@@ -281,31 +263,16 @@ internal static class Emitter
             w.Line($"{ReadOnlySpan} parameters = _parameters;");
             w.Line("// Forward");
             foreach (var l in shape.Layers)
-                w.Line(l.IsDense
-                    ? $"{l.Name.Forward()}(parameters, {l.InputBuffer}, ws.{l.ActivationsField}, rows);"
-                    : $"{l.Name.Forward()}({l.InputBuffer}, ws.{l.ActivationsField}, ws.{l.MaskField}, rows, dropout);");
-            w.Line(shape.Network.Loss switch
-            {
-                LossKind.BinaryCrossEntropy => "// Loss: L = scale·Σ −[y·log σ(z) + (1 − y)·log(1 − σ(z))], and δ = scale·(σ(z) − y)",
-                LossKind.CategoricalCrossEntropy => "// Loss: L = scale·Σ −y·log softmax(z), and δ = scale·(softmax(z) − y)",
-                _ => "// Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)",
-            });
+                w.Line(l.Emitter.ForwardCall(l, l.InputBuffer, "ws." + l.ActivationsField, "rows"));
+            w.Line("// Loss: " + shape.Loss.Formula);
             string outputs = $"new {ReadOnlySpan}(ws.{output.ActivationsField}, 0, rows * OutputSize)";
-            w.Line(shape.Network.Loss == LossKind.CategoricalCrossEntropy
-                ? $"float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits({outputs}, targets, OutputSize, scale, ws.{output.DeltasField});"
-                : shape.Network.Loss == LossKind.BinaryCrossEntropy
-                    ? $"float loss = global::NetDsl.LossFunctions.BinaryCrossEntropyWithLogits({outputs}, targets, scale, ws.{output.DeltasField});"
-                    : $"float loss = global::NetDsl.LossFunctions.MeanSquaredError({outputs}, targets, scale, ws.{output.DeltasField});");
+            w.Line($"float loss = {shape.Loss.Call(outputs, "targets", "OutputSize", "scale", "ws." + output.DeltasField)};");
             w.Line("// Backward, last layer first");
             for (int i = shape.Layers.Count - 1; i >= 0; i--)
             {
                 var l = shape.Layers[i];
                 string below = i > 0 ? $"ws.{shape.Layers[i - 1].DeltasField}" : "";
-                if (l.IsDense)
-                    w.Line($"{l.Name.Backward()}(parameters, {l.InputBuffer}, ws.{l.ActivationsField}, ws.{l.DeltasField}, gradient, "
-                        + (l.NeedsInputGradient ? below + ", " : "") + "rows);");
-                else if (l.NeedsInputGradient)
-                    w.Line($"{l.Name.Backward()}(ws.{l.MaskField}, ws.{l.DeltasField}, {below}, rows);");
+                if (l.Emitter.BackwardCall(l, below) is { } call) w.Line(call);
             }
             w.Line("return loss;");
         }
@@ -319,17 +286,20 @@ internal static class Emitter
             string current = "inputs";
             foreach (var l in shape.Layers)
             {
-                if (!l.IsDense)
+                if (l.Emitter.IdentityInInference)
                 {
-                    w.Line($"// {l.Name}: dropout is the identity in inference");
+                    w.Line(IdentityInInference(l));
                     continue;
                 }
-                w.Line($"{l.Name.Forward()}(parameters, {current}, ws.{l.ActivationsField}, rows);");
+                w.Line(l.Emitter.ForwardCall(l, current, $"ws.{l.ActivationsField}", "rows"));
                 current = $"ws.{l.ActivationsField}";
             }
             w.Line($"return new {ReadOnlySpan}(ws.{output.ActivationsField}, 0, rows * OutputSize);");
         }
     }
+
+    private static string IdentityInInference(LayerShape l) =>
+        $"// {l.Name}: {l.Layer.Kind.ToString().ToLowerInvariant()} is the identity in inference";
 
     private static void WriteWorkspace(IndentedWriter w, NetworkShape shape)
     {
@@ -343,7 +313,7 @@ internal static class Emitter
                 w.Line($"public readonly float[] {l.ActivationsField} = {size}" + (l.IsOutput && shape.FusedOutput ? " // the logits z" : ""));
                 // Deltas are written by the loss (output) or by the layer above when it passes dL/dx down.
                 if (l.IsOutput || shape.Layers[i + 1].NeedsInputGradient) w.Line($"public readonly float[] {l.DeltasField} = {size}");
-                if (!l.IsDense) w.Line($"public readonly float[] {l.MaskField} = {size}");
+                foreach (string field in l.Emitter.WorkspaceFields(l)) w.Line($"public readonly float[] {field} = {size}");
             }
             w.Line($"public override float[] LossInputs => {shape.Output.ActivationsField};");
         }

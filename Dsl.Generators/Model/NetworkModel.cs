@@ -41,4 +41,11 @@ internal sealed record LayerModel(
 /// true when the compiler itself rejects the declaration (<see cref="Parse.Parser.ReportedByGenerator"/>),
 /// since then it stops before running any analyzer.
 /// </param>
-internal sealed record ParseResult(NetworkModel? Network, PlaceholderModel? Placeholder, EquatableArray<DiagnosticInfo> Diagnostics, bool ReportedByGenerator);
+internal sealed record ParseResult(NetworkModel? Network, PlaceholderModel? Placeholder, EquatableArray<DiagnosticInfo> Diagnostics, bool ReportedByGenerator)
+{
+    /// <summary>What the generated file depends on: the model or the placeholder, neither holding a location.</summary>
+    public SourceModel Source => new(Network, Placeholder);
+}
+
+/// <summary>The input of a network's source output: its model when sound, else its placeholder (or neither).</summary>
+internal sealed record SourceModel(NetworkModel? Network, PlaceholderModel? Placeholder);

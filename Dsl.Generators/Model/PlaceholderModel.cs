@@ -51,11 +51,11 @@ internal sealed record PlaceholderApi(EquatableArray<string> Members, bool Dropo
 /// </summary>
 /// <param name="Implementation">Null when the property needs no implementation (not a partial definition, or already implemented) or cannot be mirrored (still being typed).</param>
 /// <param name="CanAddCode">Whether a generated file can reopen the type (<see cref="Parse.Parser.CanAddGeneratedCode"/>).</param>
-internal sealed record StrayLayerModel(TypeShell Type, PartialPropertyModel? Implementation, DiagnosticInfo Diagnostic, bool CanAddCode)
-{
-    /// <summary>When no code can join the type, the compiler stops on its own declaration error before analyzers run: the generator reports NDSL010.</summary>
-    public bool ReportedByGenerator => !CanAddCode;
-}
+/// <param name="ReportedByGenerator">
+/// Whether the compiler rejects the type's layers itself (<see cref="Parse.Parser.CompilerRejectsLayers"/>) and so
+/// runs no analyzer: then the generator reports NDSL010. The same for every stray layer of a type.
+/// </param>
+internal sealed record StrayLayerModel(TypeShell Type, PartialPropertyModel? Implementation, DiagnosticInfo Diagnostic, bool CanAddCode, bool ReportedByGenerator);
 
 /// <summary>One type's stray layers: the placeholder to write (if any) and the diagnostics the generator reports.</summary>
 internal sealed record StrayLayersOutput(PlaceholderModel? Placeholder, EquatableArray<DiagnosticInfo> GeneratorDiagnostics);

@@ -6,7 +6,9 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetDsl.Generators.Catalog;
 using NetDsl.Generators.Diagnostics;
+using NetDsl.Generators.Emit.Layers;
 using NetDsl.Generators.Model;
 
 namespace NetDsl.Generators.Parse;
@@ -23,10 +25,10 @@ internal static class Parser
 
     /// <summary>The generator's entry: the [Network] type the pipeline found.</summary>
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        Parse(context.TargetSymbol, context.TargetNode, context.Attributes.FirstOrDefault(), cancellationToken);
+        Parse(context.TargetSymbol, context.TargetNode, context.Attributes.FirstOrDefault(), KnownTypes.ByName, cancellationToken);
 
     /// <summary>A [Network] type, from the declaration that carries <paramref name="attribute"/>.</summary>
-    public static ParseResult Parse(ISymbol symbol, SyntaxNode node, AttributeData? attribute, CancellationToken cancellationToken)
+    public static ParseResult Parse(ISymbol symbol, SyntaxNode node, AttributeData? attribute, KnownTypes types, CancellationToken cancellationToken)
     {
         if (symbol is not INamedTypeSymbol type || node is not TypeDeclarationSyntax declaration
             || declaration.Identifier.IsMissing // 'partial class' still being typed: no name to generate for
@@ -35,7 +37,7 @@ internal static class Parser
         if (attribute is null || IsIncomplete(attribute)) return Nothing;
         // [Network] on two partial declarations: the compiler reports CS0579, and generating once per
         // declaration would add the same hint name twice.
-        if (type.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute) > 1) return Nothing;
+        if (type.GetAttributes().Count(a => types.IsNetworkAttribute(a.AttributeClass)) > 1) return Nothing;
 
         var diagnostics = new List<DiagnosticInfo>();
         var typeLocation = LocationInfo.From(declaration.Identifier.GetLocation());
@@ -80,7 +82,7 @@ internal static class Parser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var layerAttributes = member.GetAttributes().Where(a => IsLayerAttribute(a.AttributeClass)).ToList();
+            var layerAttributes = member.GetAttributes().Where(a => types.IsLayerAttribute(a.AttributeClass)).ToList();
             if (layerAttributes.Count == 0) continue;
             if (member is not IPropertySymbol property) continue; // the compiler rejects the attribute elsewhere (CS0592)
             if (property.IsIndexer)
@@ -94,7 +96,7 @@ internal static class Parser
             if (syntax is null || syntax.ContainsDiagnostics || layerAttributes.Any(IsIncomplete) || property.Type.TypeKind == TypeKind.Error)
                 return Nothing;
             var location = LocationInfo.From(syntax.Identifier.GetLocation());
-            string? problem = MemberProblem(property, syntax, layerAttributes.Count);
+            string? problem = MemberProblem(property, syntax, layerAttributes.Count, types);
             if (problem is not null)
             {
                 string advice = problem == AlreadyImplemented ? "remove your implementation: NetDsl writes it"
@@ -117,7 +119,7 @@ internal static class Parser
             var location = LocationInfo.From(syntax.Identifier.GetLocation());
             if (syntax.Parent != layerMembers[0].Syntax.Parent)
                 diagnostics.Add(Report(DiagnosticDescriptors.LayersSplitAcrossDeclarations, location, property.Name, name, layerMembers[0].Property.Name));
-            layers.Add(ParseLayer(property, syntax, layerAttribute, location, diagnostics));
+            layers.Add(ParseLayer(property, syntax, layerAttribute, location, types, diagnostics));
         }
 
         // With a layer member rejected, the layer list is not the network the user meant: checking
@@ -131,9 +133,9 @@ internal static class Parser
         if (errors.Count == 0)
             return new ParseResult(new NetworkModel(ns, name, containing, inputs, loss, layers.ToEquatableArray()), null, diagnostics.ToEquatableArray(), ReportedByGenerator: false);
         var placeholder = CanAddGeneratedCode(type, declaration, cancellationToken)
-            ? Placeholders.ForNetwork(type, new TypeShell(ns, containing, Keyword(declaration), name, TypeParameters(type)), errors, cancellationToken)
+            ? Placeholders.ForNetwork(type, new TypeShell(ns, containing, Keyword(declaration), name, TypeParameters(type)), errors, types, cancellationToken)
             : null;
-        return new ParseResult(null, placeholder, diagnostics.ToEquatableArray(), ReportedByGenerator(type, declaration, cancellationToken));
+        return new ParseResult(null, placeholder, diagnostics.ToEquatableArray(), ReportedByGenerator(type, declaration, types, cancellationToken));
     }
 
     /// <summary>
@@ -154,24 +156,44 @@ internal static class Parser
     /// <summary>
     /// Who reports a network's diagnostics. The compiler runs analyzers only when the compilation
     /// (generated code included) has no declaration error. A network NetDsl can add code to gets a
-    /// placeholder when it has an error, so it has none, and <see cref="NetworkAnalyzer"/> reports:
-    /// in the user's syntax tree, where #pragma and editorconfig reach. One it cannot add code to, or
-    /// a struct (<c>[Network]</c> applies to classes: CS0592), has a declaration error the compiler
-    /// reports whatever NetDsl writes; then the generator reports, or nobody would.
+    /// placeholder when it has an error, so it has none, and <see cref="NetworkAnalyzer"/> reports,
+    /// in the user's syntax tree. So it does where NetDsl cannot add code but the compiler has
+    /// nothing to say either (a class that is not partial, and neither are its layers). Where the
+    /// compiler rejects the declaration itself, whatever NetDsl writes (<see cref="CompilerRejectsLayers"/>,
+    /// or <c>[Network]</c> on a struct: CS0592), it runs no analyzer: then the generator reports, or nobody would.
     /// </summary>
-    public static bool ReportedByGenerator(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken) =>
-        !CanAddGeneratedCode(type, declaration, cancellationToken) || type.TypeKind == TypeKind.Struct;
+    public static bool ReportedByGenerator(INamedTypeSymbol type, TypeDeclarationSyntax declaration, KnownTypes types, CancellationToken cancellationToken) =>
+        type.TypeKind == TypeKind.Struct || CompilerRejectsLayers(type, declaration, types, cancellationToken);
+
+    /// <summary>
+    /// Whether the compiler reports a declaration error on <paramref name="type"/>'s layers that no
+    /// generated code can prevent, because none can join the type (<see cref="CanAddGeneratedCode"/>):
+    /// a layer declared partial, whose implementation NetDsl cannot write (CS9248) or which sits in a
+    /// type not declared partial (CS0751), or an instance layer in a static class (CS0708).
+    /// </summary>
+    public static bool CompilerRejectsLayers(INamedTypeSymbol type, TypeDeclarationSyntax declaration, KnownTypes types, CancellationToken cancellationToken)
+    {
+        if (CanAddGeneratedCode(type, declaration, cancellationToken)) return false;
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!property.GetAttributes().Any(a => types.IsLayerAttribute(a.AttributeClass))) continue;
+            if (property.IsPartialDefinition && (property.PartialImplementationPart is null || !IsPartial(declaration))) return true;
+            if (type.IsStatic && !property.IsStatic) return true;
+        }
+        return false;
+    }
 
     /// <summary>The generator's entry for a [Dense] or [Dropout] property: a stray layer, or null.</summary>
     public static StrayLayerModel? StrayLayer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        context.TargetSymbol is IPropertySymbol property ? StrayLayer(property, cancellationToken) : null;
+        context.TargetSymbol is IPropertySymbol property ? StrayLayer(property, KnownTypes.ByName, cancellationToken) : null;
 
     /// <summary>A [Dense]/[Dropout] on a property outside any [Network] type (NDSL010), or null.</summary>
-    public static StrayLayerModel? StrayLayer(IPropertySymbol property, CancellationToken cancellationToken)
+    public static StrayLayerModel? StrayLayer(IPropertySymbol property, KnownTypes types, CancellationToken cancellationToken)
     {
         if (property.ContainingType is not { } type) return null;
-        if (type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.NetworkAttribute)) return null;
-        var attribute = property.GetAttributes().FirstOrDefault(a => IsLayerAttribute(a.AttributeClass));
+        if (type.GetAttributes().Any(a => types.IsNetworkAttribute(a.AttributeClass))) return null;
+        var attribute = property.GetAttributes().FirstOrDefault(a => types.IsLayerAttribute(a.AttributeClass));
         if (attribute?.AttributeClass is null) return null;
         var syntax = property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<BasePropertyDeclarationSyntax>().FirstOrDefault();
         var location = syntax is PropertyDeclarationSyntax p ? p.Identifier.GetLocation() : property.Locations.FirstOrDefault();
@@ -183,15 +205,15 @@ internal static class Parser
         var shell = new TypeShell(type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             containing, Keyword(declaration), type.Name, TypeParameters(type));
         return new StrayLayerModel(shell, Placeholders.Implementation(property, cancellationToken), diagnostic,
-            CanAddGeneratedCode(type, declaration, cancellationToken));
+            CanAddGeneratedCode(type, declaration, cancellationToken), CompilerRejectsLayers(type, declaration, types, cancellationToken));
     }
 
-    private static LayerModel ParseLayer(IPropertySymbol property, PropertyDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    private static LayerModel ParseLayer(IPropertySymbol property, PropertyDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location, KnownTypes types, List<DiagnosticInfo> diagnostics)
     {
         // The implementation must repeat the declaration's accessibility modifiers exactly.
         string accessibility = string.Join(" ", syntax.Modifiers.Where(m => m.Kind() is SyntaxKind.PublicKeyword
             or SyntaxKind.InternalKeyword or SyntaxKind.ProtectedKeyword or SyntaxKind.PrivateKeyword).Select(m => m.Text));
-        if (attribute.AttributeClass!.ToDisplayString() == KnownNames.DropoutAttribute)
+        if (types.IsDropoutAttribute(attribute.AttributeClass))
         {
             // The attribute takes a double (Keras's [Dropout(0.2)]); the generated code works in float.
             float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double r ? (float)r : float.NaN;
@@ -229,33 +251,34 @@ internal static class Parser
             return;
         }
 
-        long parameters = 0, width = inputs;
-        foreach (var layer in layers.Where(l => l.Kind == LayerKind.Dense))
+        long parameters = 0;
+        int width = inputs;
+        foreach (var layer in layers)
         {
-            parameters += (width + 1) * layer.Units;
-            width = layer.Units;
+            var kind = LayerEmitters.For(layer.Kind);
+            parameters += kind.ParameterCount(layer, width);
+            width = kind.Outputs(layer, width);
         }
         if (parameters > int.MaxValue)
             diagnostics.Add(Report(DiagnosticDescriptors.ParameterCountOverflow, networkLocation, network, parameters.ToString(CultureInfo.InvariantCulture)));
 
-        // An undefined activation is already reported (NDSL006); it fits no loss.
-        if (!Enum.IsDefined(typeof(ActivationKind), last.Activation)) return;
-        string Describe(LayerModel l) => l.Activation == ActivationKind.Softmax && l.Units == 1
-            ? "a Softmax output with 1 unit"
-            : (l.Activation == ActivationKind.Identity ? "an " : "a ") + l.Activation + " output";
-        if (loss == LossKind.BinaryCrossEntropy && last.Activation != ActivationKind.Sigmoid)
+        // An undefined activation or loss is already reported (NDSL006); it fits nothing.
+        if (!Enum.IsDefined(typeof(ActivationKind), last.Activation) || !Enum.IsDefined(typeof(LossKind), loss)) return;
+        var definition = LossDefinitions.Of(loss);
+        if (definition.FusedActivation is { } needed && (last.Activation != needed || last.Units < definition.MinimumUnits))
+        {
+            string has = LossDefinition.Article(last.Activation.ToString()) + " output"
+                + (last.Activation == needed ? $" with {last.Units} unit{(last.Units == 1 ? "" : "s")}" : "");
             diagnostics.Add(Report(DiagnosticDescriptors.OutputDoesNotFitLoss, lastLocation,
-                "Binary cross-entropy", "a Sigmoid output", last.Name, Describe(last)));
-        if (loss == LossKind.CategoricalCrossEntropy && (last.Activation != ActivationKind.Softmax || last.Units < 2))
-            diagnostics.Add(Report(DiagnosticDescriptors.OutputDoesNotFitLoss, lastLocation,
-                "Categorical cross-entropy", "a Softmax output with at least 2 units", last.Name, Describe(last)));
+                char.ToUpperInvariant(definition.Name[0]) + definition.Name.Substring(1), definition.Requirement, last.Name, has));
+        }
         if (loss == LossKind.MeanSquaredError && last.Activation == ActivationKind.Softmax)
             diagnostics.Add(Report(DiagnosticDescriptors.SoftmaxWithMeanSquaredError, lastLocation, last.Name));
     }
 
     private static void CheckClashes(INamedTypeSymbol type, string network, LocationInfo? networkLocation, List<LayerModel> layers, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        var reserved = KnownNames.Reserved(layers.Select(l => l.Name));
+        var reserved = KnownNames.Reserved(layers.Select(l => l.Name).ToList());
         string What(string name) => name.StartsWith("Forward", StringComparison.Ordinal) || name.StartsWith("Backward", StringComparison.Ordinal)
             ? "a layer method" : "a member";
         foreach (var member in type.GetMembers())
@@ -296,11 +319,11 @@ internal static class Parser
 
     private const string AlreadyImplemented = "already has an implementation";
 
-    private static string? MemberProblem(IPropertySymbol property, PropertyDeclarationSyntax syntax, int layerAttributes)
+    private static string? MemberProblem(IPropertySymbol property, PropertyDeclarationSyntax syntax, int layerAttributes, KnownTypes types)
     {
         if (layerAttributes > 1) return "has both [Dense] and [Dropout]; a member is one layer";
         if (property.IsStatic) return "is static";
-        if (property.Type.ToDisplayString() != KnownNames.Layer) return $"has type '{property.Type.ToDisplayString()}'";
+        if (!types.IsLayer(property.Type)) return $"has type '{property.Type.ToDisplayString()}'";
         if (property.RefKind != RefKind.None) return "returns by reference";
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "is not partial";
         if (property.PartialImplementationPart is { } implementation && !IsGeneratedByNetDsl(implementation) || property.IsPartialDefinition == false)
@@ -318,9 +341,6 @@ internal static class Parser
             diagnostics.Add(Report(DiagnosticDescriptors.UndefinedEnumValue, location,
                 value.ToString(CultureInfo.InvariantCulture), member, enumName, string.Join(", ", Enum.GetNames(typeof(TEnum)))));
     }
-
-    internal static bool IsLayerAttribute(INamedTypeSymbol? attribute) =>
-        attribute?.ToDisplayString() is KnownNames.DenseAttribute or KnownNames.DropoutAttribute;
 
     // An attribute the compiler could not bind (still being typed): leave it to the compiler's errors.
     private static bool IsIncomplete(AttributeData attribute) =>

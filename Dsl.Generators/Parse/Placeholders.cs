@@ -20,16 +20,16 @@ internal static class Placeholders
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     /// <summary>The placeholder of a network with an error; <paramref name="errorIds"/> are its NDSL error ids.</summary>
-    public static PlaceholderModel ForNetwork(INamedTypeSymbol type, TypeShell shell, EquatableArray<string> errorIds, CancellationToken cancellationToken)
+    public static PlaceholderModel ForNetwork(INamedTypeSymbol type, TypeShell shell, EquatableArray<string> errorIds, KnownTypes types, CancellationToken cancellationToken)
     {
         var properties = new List<PartialPropertyModel>();
         bool dropout = false;
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var layerAttributes = property.GetAttributes().Where(a => Parser.IsLayerAttribute(a.AttributeClass)).ToList();
+            var layerAttributes = property.GetAttributes().Where(a => types.IsLayerAttribute(a.AttributeClass)).ToList();
             if (layerAttributes.Count == 0) continue;
-            dropout |= layerAttributes.Any(a => a.AttributeClass!.ToDisplayString() == KnownNames.DropoutAttribute);
+            dropout |= layerAttributes.Any(a => types.IsDropoutAttribute(a.AttributeClass));
             if (Implementation(property, cancellationToken) is { } implementation) properties.Add(implementation);
         }
 

@@ -268,8 +268,9 @@ internal static class RealBuildCases
             }
             """, ["Network 'Net' derives from 'Model', which has no parameterless constructor it can call; the generated constructor Net(int seed) needs one"]),
 
-        // Several networks in several files, each with its errors, and one the generator reports
-        // (not partial, nor are its layers, so the compiler has nothing to say and analyzers run).
+        // Several networks in several files, each with its errors, and one no code can join (not
+        // partial, nor are its layers): the compiler has nothing to say, so the analyzer reports
+        // it too, and the build goes on to compile the rest (Solid.Output needs its doc comment).
         new("several", [
             ("Net.cs", Header + """
                 [Network(Inputs = 2)]
@@ -304,6 +305,7 @@ internal static class RealBuildCases
                 [Network(Inputs = 2)]
                 public class {|NDSL001:Solid|}
                 {
+                    /// <summary>The output.</summary>
                     [Dense(1)] public Layer {|NDSL005:Output|} { get; }
                 }
                 """),

@@ -79,7 +79,7 @@ namespace Names
             global::System.Span<float> intOutput = stackalloc float[2];
             global::System.Span<float> outputOutput = stackalloc float[2];
             global::System.Span<float> OutputOutput = stackalloc float[2];
-            Forwardint(parameters, input, intOutput, 1);
+            ForwardInt(parameters, input, intOutput, 1);
             Forwardoutput(parameters, intOutput, outputOutput, 1);
             ForwardOutput(parameters, outputOutput, OutputOutput, 1);
             ForwardFinal(parameters, OutputOutput, output, 1);
@@ -125,7 +125,7 @@ namespace Names
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // Forward
-            Forwardint(parameters, inputs, ws.intActivations, rows);
+            ForwardInt(parameters, inputs, ws.intActivations, rows);
             Forwardoutput(parameters, ws.intActivations, ws.outputActivations, rows);
             ForwardOutput(parameters, ws.outputActivations, ws.OutputActivations, rows);
             ForwardFinal(parameters, ws.OutputActivations, ws.FinalActivations, rows);
@@ -135,7 +135,7 @@ namespace Names
             BackwardFinal(parameters, ws.OutputActivations, ws.FinalActivations, ws.FinalDeltas, gradient, ws.OutputDeltas, rows);
             BackwardOutput(parameters, ws.outputActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.outputDeltas, rows);
             Backwardoutput(parameters, ws.intActivations, ws.outputActivations, ws.outputDeltas, gradient, ws.intDeltas, rows);
-            Backwardint(parameters, inputs, ws.intActivations, ws.intDeltas, gradient, rows);
+            BackwardInt(parameters, inputs, ws.intActivations, ws.intDeltas, gradient, rows);
             return loss;
         }
 
@@ -145,7 +145,7 @@ namespace Names
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            Forwardint(parameters, inputs, ws.intActivations, rows);
+            ForwardInt(parameters, inputs, ws.intActivations, rows);
             Forwardoutput(parameters, ws.intActivations, ws.outputActivations, rows);
             ForwardOutput(parameters, ws.outputActivations, ws.OutputActivations, rows);
             ForwardFinal(parameters, ws.OutputActivations, ws.FinalActivations, rows);
@@ -154,7 +154,7 @@ namespace Names
 
         /// <summary>int: dense 2 → 2, identity, forward, for each of <paramref name="rows"/> examples.</summary>
         /// <remarks>Writes the activations a.</remarks>
-        private static void Forwardint(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows)
+        private static void ForwardInt(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows)
         {
             global::System.ReadOnlySpan<float> W = parameters.Slice(0, 4); // [2 × 2], row-major
             global::System.ReadOnlySpan<float> b = parameters.Slice(4, 2);
@@ -170,7 +170,7 @@ namespace Names
 
         /// <summary>int: dense 2 → 2, identity, backward.</summary>
         /// <remarks>Receives dL/da in <paramref name="deltas"/> and turns it into δ = dL/dz; writes dL/dW and dL/db into <paramref name="gradient"/>.</remarks>
-        private static void Backwardint(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputs, global::System.Span<float> deltas, global::System.Span<float> gradient, int rows)
+        private static void BackwardInt(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputs, global::System.Span<float> deltas, global::System.Span<float> gradient, int rows)
         {
             global::System.Span<float> dW = gradient.Slice(0, 4);
             global::System.Span<float> db = gradient.Slice(4, 2);
