@@ -17,7 +17,7 @@ public sealed class Trainer : IDisposable
     private readonly float[] _shardLoss;
     private readonly long[] _shardCorrect, _shardCounted;
     private readonly float[] _batchInputs, _batchTargets;
-    private readonly float[] _chunkSums;
+    private readonly bool[] _chunkFinite;    // per chunk of the parameters: its values checked finite
     private readonly Action<int> _runShard, _reduceChunk, _updateChunk;
     private ShardPlan _plan;
     private float _scale;
@@ -69,7 +69,7 @@ public sealed class Trainer : IDisposable
         _shardCounted = new long[plan.Count];
         _batchInputs = new float[maxBatchSize * network.InputSize];
         _batchTargets = new float[maxBatchSize * network.OutputSize];
-        _chunkSums = new float[(network.Parameters.Length + ChunkSize - 1) / ChunkSize];
+        _chunkFinite = new bool[(network.Parameters.Length + ChunkSize - 1) / ChunkSize];
         _runShard = RunShard;
         _reduceChunk = ReduceShards;
         _updateChunk = UpdateChunk;
@@ -145,19 +145,19 @@ public sealed class Trainer : IDisposable
         float loss = 0f;
         for (int s = 0; s < _plan.Count; s++) loss += _shardLoss[s];
         // Sum the shards' gradients, chunk by chunk in parallel, each chunk in shard order.
-        _pool.Run(_chunkSums.Length, _reduceChunk);
+        _pool.Run(_chunkFinite.Length, _reduceChunk);
 
         // A failed step must not reach the weights: check everything before the update.
         failure = null;
-        if (!float.IsFinite(loss) || !AllFinite(_chunkSums))
+        if (!float.IsFinite(loss) || !AllTrue(_chunkFinite))
         {
             failure = NonFiniteGradient;
             return null;
         }
         OptimizerState.BeginStep();
-        _pool.Run(_chunkSums.Length, _updateChunk);
+        _pool.Run(_chunkFinite.Length, _updateChunk);
         // A finite gradient can still overflow a weight (a huge learning rate): say so at once.
-        if (!AllFinite(_chunkSums))
+        if (!AllTrue(_chunkFinite))
         {
             failure = NonFiniteUpdate;
             return null;
@@ -165,11 +165,11 @@ public sealed class Trainer : IDisposable
         return loss;
     }
 
-    private static bool AllFinite(float[] sums)
+    private static bool AllTrue(bool[] flags)
     {
-        float total = 0f;
-        foreach (float sum in sums) total += sum;
-        return float.IsFinite(total);
+        foreach (bool flag in flags)
+            if (!flag) return false;
+        return true;
     }
 
     private void RunShard(int shard)
@@ -185,14 +185,15 @@ public sealed class Trainer : IDisposable
             Accuracy.Count(_network.Loss, workspace.LossInputs.AsSpan(0, rows * outputSize), targets, outputSize);
     }
 
-    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters; and the chunk's sum.
+    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters; and whether the chunk is finite.
     private void ReduceShards(int chunk)
     {
         var (start, length) = Chunk(chunk);
         Span<float> sum = _gradients[0].AsSpan(start, length);
         for (int s = 1; s < _plan.Count; s++)
             TensorPrimitives.Add(sum, _gradients[s].AsSpan(start, length), sum);
-        _chunkSums[chunk] = TensorPrimitives.Sum(sum);
+        // Each value's magnitude bits, not a sum: huge finite gradients can overflow a sum.
+        _chunkFinite[chunk] = DataChecks.AllFinite(sum);
     }
 
     // The optimizer's rule is elementwise, so its chunks can run on any worker.
@@ -201,7 +202,7 @@ public sealed class Trainer : IDisposable
         var (start, length) = Chunk(chunk);
         Span<float> parameters = _network.Parameters.Slice(start, length);
         OptimizerState.UpdateChunk(parameters, _gradients[0].AsSpan(start, length), start);
-        _chunkSums[chunk] = TensorPrimitives.Sum(parameters); // still in cache: the check is cheap
+        _chunkFinite[chunk] = DataChecks.AllFinite(parameters); // still in cache: the check is cheap
     }
 
     private (int Start, int Length) Chunk(int chunk)
