@@ -86,4 +86,52 @@ public partial class TrainerStepTests
         Assert.All(net.Output.Weights.AsSpan().ToArray(), w => Assert.Equal(3e38f, w));
         Assert.Equal(1f, net.Output.Bias[0]);
     }
+
+    [Fact]
+    public void TryStep_returns_the_loss_and_accuracy_of_the_batch_before_the_update()
+    {
+        var net = new Classifier(seed: 1); // no dropout: the training pass is the inference pass
+        float[] x = [0.5f, 1f, -1f, 0.25f, 2f, -0.5f, 0f, 3f], y = [1f, 0f, 1f, 1f];
+        var before = net.Evaluate(x, y);
+        using var trainer = new Trainer(net, new Sgd(0.1f), maxBatchSize: 4);
+        var result = trainer.TryStep(x, y);
+        Assert.True(result.Succeeded);
+        Assert.Equal(StepFailure.None, result.Failure);
+        Assert.Null(result.Message);
+        Assert.Equal(before.Loss, result.Loss, 1e-6f);
+        Assert.Equal(4, result.Counted);
+        Assert.Equal(before.Accuracy, result.Accuracy);
+        Assert.Equal((result.Correct, result.Counted), trainer.LastAccuracy);
+        Assert.Equal(1, trainer.OptimizerState.Iterations);
+    }
+
+    [Fact]
+    public void TryStep_says_whether_the_loss_or_the_gradient_was_not_finite_and_changes_nothing()
+    {
+        var net = new Linear64(seed: 1);
+        using var trainer = new Trainer(net, new Sgd(0.1f), maxBatchSize: 1);
+
+        // Weights of 3·10³⁸ on inputs of 1: the output, and so the loss, overflow.
+        net.Output.Weights.AsSpan().Fill(3e38f);
+        var before = net.Parameters.ToArray();
+        var result = trainer.TryStep(Enumerable.Repeat(1f, 64).ToArray(), [0f]);
+        Assert.Equal(StepFailure.NonFiniteLoss, result.Failure);
+        Assert.False(result.Succeeded);
+        Assert.StartsWith("The loss is not finite; the step was not applied", result.Message);
+        Assert.Equal(before, net.Parameters.ToArray());
+        Assert.Equal(0, trainer.OptimizerState.Iterations);
+
+        // Zero weights on inputs of 3·10³⁸: the loss is 1, but 2·(ŷ − y)·x overflows.
+        net.Parameters.Clear();
+        result = trainer.TryStep(Enumerable.Repeat(3e38f, 64).ToArray(), [1f]);
+        Assert.Equal(StepFailure.NonFiniteGradient, result.Failure);
+        Assert.Equal(1f, result.Loss);
+        Assert.StartsWith("The gradient is not finite (the loss is)", result.Message);
+        Assert.All(net.Parameters.ToArray(), p => Assert.Equal(0f, p));
+        Assert.Equal(0, trainer.OptimizerState.Iterations);
+
+        var thrown = Assert.Throws<TrainingDivergedException>(() => trainer.Step(Enumerable.Repeat(3e38f, 64).ToArray(), [1f]));
+        Assert.Equal(StepFailure.NonFiniteGradient, thrown.Failure);
+        Assert.Equal(result.Message, thrown.Message);
+    }
 }

@@ -77,12 +77,11 @@ public static class TrainingLoop
                 Gather(targets, trainRows.AsSpan(start, n), width, trainer.BatchTargets);
                 ulong dropoutSeed = SeededRandom.Mix((ulong)options.Seed, (ulong)++step);
                 state.StepsTaken = step;
-                float loss = trainer.StepStaged(n, dropoutSeed, out string? failure)
-                    ?? throw new TrainingDivergedException($"Training diverged in epoch {epoch}, batch {batch + 1} of {batches}: {failure}", epoch, batch + 1);
-                lossSum += (double)loss * n;
-                var (c, total) = trainer.LastAccuracy;
-                correct += c;
-                counted += total;
+                var stepped = trainer.StepStaged(n, dropoutSeed);
+                if (!stepped.Succeeded) throw TrainingDivergedException.For(stepped, epoch, batch + 1, batches);
+                lossSum += (double)stepped.Loss * n;
+                correct += stepped.Correct;
+                counted += stepped.Counted;
                 if (options.Progress is { } progress && batch + 1 < batches && clock.Elapsed - lastReport >= ReportInterval)
                 {
                     lastReport = clock.Elapsed;
