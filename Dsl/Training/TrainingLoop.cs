@@ -44,6 +44,10 @@ public static class TrainingLoop
         var (trainRows, validation) = SplitValidation(network, inputs, targets, rows, options);
         if (options.EarlyStopping is { NeedsValidation: true } && validation is null)
             throw new ArgumentException($"Early stopping monitors {options.EarlyStopping.Monitor}, which needs validation data: set Validation or ValidationSplit.", nameof(options));
+        if (options.EarlyStopping is { HigherIsBetter: true } && network.Loss == Loss.MeanSquaredError)
+            throw new ArgumentException(
+                $"Early stopping monitors {options.EarlyStopping.Monitor}, but {network.GetType().Name} is trained with mean squared error, which has no accuracy: " +
+                $"monitor {(options.EarlyStopping.NeedsValidation ? Metric.ValidationLoss : Metric.Loss)} instead.", nameof(options));
         int validationRows = validation is null ? 0 : validation.Targets.Length / width;
         var validationWorkspace = validation is null ? null : network.CreateWorkspace(Math.Min(validationRows, 256));
 
