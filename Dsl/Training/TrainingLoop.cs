@@ -48,6 +48,8 @@ public static class TrainingLoop
             throw new ArgumentException(
                 $"Early stopping monitors {options.EarlyStopping.Monitor}, but {network.GetType().Name} is trained with mean squared error, which has no accuracy: " +
                 $"monitor {(options.EarlyStopping.NeedsValidation ? Metric.ValidationLoss : Metric.Loss)} instead.", nameof(options));
+        // A progress bar shown another Fit starts afresh (it would take this one's epoch 1 for that one's).
+        (options.Progress as ProgressBar)?.Reset();
         int validationRows = validation is null ? 0 : validation.Targets.Length / width;
         var validationWorkspace = validation is null ? null : network.CreateWorkspace(Math.Min(validationRows, 256));
 
