@@ -95,6 +95,50 @@ public sealed class AllocationTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Bytes this thread allocated up to each OnBatchEnd; allocates nothing itself.</summary>
+    private sealed class AllocationProbe(int capacity) : Callback
+    {
+        public readonly long[] Bytes = new long[capacity];
+        public readonly int[] Batches = new int[capacity];
+        public int Count;
+
+        public override void OnBatchEnd(TrainingContext context, in BatchResult batch)
+        {
+            if (Count == Bytes.Length) return;
+            Batches[Count] = batch.Batch;
+            Bytes[Count++] = GC.GetAllocatedBytesForCurrentThread();
+        }
+    }
+
+    private sealed class IgnoreProgress : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(PassFail), 4)]
+    [InlineData(nameof(KernelDropout), 8)]
+    public void Fit_allocates_nothing_from_one_batch_to_the_next(string network, int batch)
+    {
+        // One thread, so every step runs here; the callbacks include the history, early stopping and a
+        // progress report, each called after every batch.
+        var s = Subject.Create(network);
+        var (x, y) = TestData.For(s.Spec, 50 * batch, seed: 1);
+        var probe = new AllocationProbe(8 * 50);
+        TrainingLoop.Fit(s.Network, x, y, new TrainOptions
+        {
+            Epochs = 8, BatchSize = batch, MaxDegreeOfParallelism = 1, Optimizer = new Adam(1e-4f), Callbacks = [probe],
+            EarlyStopping = new EarlyStopping { Monitor = Metric.Loss, Patience = 100 }, Progress = new IgnoreProgress(),
+        });
+        Assert.Equal(8 * 50, probe.Count);
+        // Epochs allocate (the result, the history, validation): compare batches within an epoch, after a warm-up.
+        for (int i = 3 * 50; i < probe.Count; i++)
+            if (probe.Batches[i] > 1)
+                Assert.True(probe.Bytes[i] == probe.Bytes[i - 1], $"{probe.Bytes[i] - probe.Bytes[i - 1]} bytes allocated before batch {probe.Batches[i]}");
+    }
+
     [Theory]
     [InlineData(nameof(PassFail))]
     [InlineData(nameof(KernelDropout))]

@@ -136,6 +136,23 @@ public class EarlyStoppingTests
     }
 
     [Theory]
+    [InlineData(Metric.Accuracy)]
+    [InlineData(Metric.ValidationAccuracy)]
+    public void Monitoring_accuracy_of_a_regression_network_is_an_error_and_changes_nothing(Metric monitor)
+    {
+        var net = new OverfittingNet(seed: 1); // mean squared error: no accuracy to watch
+        var before = net.Parameters.ToArray();
+        float[] x = [1f, 2f, 3f, 4f];
+        var error = Assert.Throws<ArgumentException>(() => net.Fit(x, x,
+            new TrainOptions { ValidationSplit = 0.5f, EarlyStopping = new EarlyStopping { Monitor = monitor } }));
+        Assert.Equal("options", error.ParamName);
+        Assert.Contains($"Early stopping monitors {monitor}", error.Message);
+        Assert.Contains("mean squared error, which has no accuracy", error.Message);
+        Assert.Equal(before, net.Parameters.ToArray());
+        Assert.Equal([1], net.Fit(x, x).Epochs.Select(e => e.Epoch)); // the refused Fit left no trace
+    }
+
+    [Theory]
     [InlineData(-1, 0f, 0)]
     [InlineData(0, -0.1f, 0)]
     [InlineData(0, 0f, -1)]

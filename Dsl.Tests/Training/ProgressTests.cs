@@ -45,4 +45,21 @@ public class ProgressTests
         Assert.Contains("ETA 1s", shown);
         Assert.Contains("- loss: 0.5000", shown);
     }
+
+    [Fact]
+    public void A_progress_bar_reused_for_another_Fit_starts_afresh()
+    {
+        // Each Fit is one epoch numbered 1: the bar must not take the second for the first's continuation.
+        var text = new StringWriter();
+        var bar = new ProgressBar(text, interactive: false);
+        var x = Enumerable.Range(0, 16).Select(i => i / 16f).ToArray();
+        var net = new OverfittingNet(seed: 1);
+        net.Fit(x, x, new TrainOptions { Progress = bar });
+        net.ResetTraining();
+        net.Fit(x, x, new TrainOptions { Progress = bar });
+        new OverfittingNet(seed: 2).Fit(x, x, new TrainOptions { Progress = bar });
+        var lines = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Count(l => l.StartsWith("1/1 ")));
+        Assert.Equal(3, lines.Count(l => l == "Epoch 1/1"));
+    }
 }

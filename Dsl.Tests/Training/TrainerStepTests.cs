@@ -10,6 +10,13 @@ public partial class TrainerStepTests
         [Dense(1, Activation.Sigmoid)] public partial Layer Output { get; }
     }
 
+    /// <summary>Linear regression on 64 features: 64 weights and a bias, all in one chunk of the trainer.</summary>
+    [Network(Inputs = 64)]
+    public partial class Linear64
+    {
+        [Dense(1)] public partial Layer Output { get; }
+    }
+
     [Theory]
     [InlineData(float.NaN, 1f, "inputs", "NaN")]
     [InlineData(1f, 1.5f, "targets", "1.5")]
@@ -48,5 +55,83 @@ public partial class TrainerStepTests
             new TrainOptions { BatchSize = 1, Optimizer = new Sgd(1e37f), Shuffle = false }));
         Assert.Equal((1, 1), (fit.Epoch, fit.Batch));
         Assert.Contains("epoch 1, batch 1 of 2", fit.Message);
+    }
+
+    [Fact]
+    public void Huge_but_finite_gradients_are_not_mistaken_for_a_divergence()
+    {
+        // Zero weights, inputs 10¹⁹ and a target of −5·10¹⁷: ŷ − y = 5·10¹⁷, so the loss is 2.5·10³⁵ and each
+        // weight's gradient 2·(ŷ − y)·x = 10³⁷, all finite; their sum, 6.4·10³⁸, is not. A learning rate of
+        // 10⁻³⁸ then moves each weight by −0.1.
+        var net = new Linear64(seed: 1);
+        net.Parameters.Clear();
+        var x = Enumerable.Repeat(1e19f, Linear64.InputSize).ToArray();
+        using var trainer = new Trainer(net, new Sgd(1e-38f), maxBatchSize: 1);
+        float loss = trainer.Step(x, [-5e17f]);
+        Assert.Equal(2.5e35f, loss, 2.5e35f * 1e-6f);
+        Assert.All(trainer.LastGradient[..64].ToArray(), g => Assert.Equal(1e37f, g, 1e37f * 1e-6f));
+        Assert.All(net.Output.Weights.AsSpan().ToArray(), w => Assert.Equal(-0.1f, w, 1e-6f));
+    }
+
+    [Fact]
+    public void Huge_but_finite_weights_are_not_mistaken_for_an_update_that_overflowed()
+    {
+        // Weights of 3·10³⁸ (their sum overflows) on inputs of 0: the loss and gradient are small, the
+        // weights keep their values and only the bias moves: b ← 0 − 0.5·2·(0 − 1) = 1.
+        var net = new Linear64(seed: 1);
+        net.Output.Weights.AsSpan().Fill(3e38f);
+        net.Output.Bias.Clear();
+        using var trainer = new Trainer(net, new Sgd(0.5f), maxBatchSize: 1);
+        Assert.Equal(1f, trainer.Step(new float[Linear64.InputSize], [1f]));
+        Assert.All(net.Output.Weights.AsSpan().ToArray(), w => Assert.Equal(3e38f, w));
+        Assert.Equal(1f, net.Output.Bias[0]);
+    }
+
+    [Fact]
+    public void TryStep_returns_the_loss_and_accuracy_of_the_batch_before_the_update()
+    {
+        var net = new Classifier(seed: 1); // no dropout: the training pass is the inference pass
+        float[] x = [0.5f, 1f, -1f, 0.25f, 2f, -0.5f, 0f, 3f], y = [1f, 0f, 1f, 1f];
+        var before = net.Evaluate(x, y);
+        using var trainer = new Trainer(net, new Sgd(0.1f), maxBatchSize: 4);
+        var result = trainer.TryStep(x, y);
+        Assert.True(result.Succeeded);
+        Assert.Equal(StepFailure.None, result.Failure);
+        Assert.Null(result.Message);
+        Assert.Equal(before.Loss, result.Loss, 1e-6f);
+        Assert.Equal(4, result.Counted);
+        Assert.Equal(before.Accuracy, result.Accuracy);
+        Assert.Equal((result.Correct, result.Counted), trainer.LastAccuracy);
+        Assert.Equal(1, trainer.OptimizerState.Iterations);
+    }
+
+    [Fact]
+    public void TryStep_says_whether_the_loss_or_the_gradient_was_not_finite_and_changes_nothing()
+    {
+        var net = new Linear64(seed: 1);
+        using var trainer = new Trainer(net, new Sgd(0.1f), maxBatchSize: 1);
+
+        // Weights of 3·10³⁸ on inputs of 1: the output, and so the loss, overflow.
+        net.Output.Weights.AsSpan().Fill(3e38f);
+        var before = net.Parameters.ToArray();
+        var result = trainer.TryStep(Enumerable.Repeat(1f, 64).ToArray(), [0f]);
+        Assert.Equal(StepFailure.NonFiniteLoss, result.Failure);
+        Assert.False(result.Succeeded);
+        Assert.StartsWith("The loss is not finite; the step was not applied", result.Message);
+        Assert.Equal(before, net.Parameters.ToArray());
+        Assert.Equal(0, trainer.OptimizerState.Iterations);
+
+        // Zero weights on inputs of 3·10³⁸: the loss is 1, but 2·(ŷ − y)·x overflows.
+        net.Parameters.Clear();
+        result = trainer.TryStep(Enumerable.Repeat(3e38f, 64).ToArray(), [1f]);
+        Assert.Equal(StepFailure.NonFiniteGradient, result.Failure);
+        Assert.Equal(1f, result.Loss);
+        Assert.StartsWith("The gradient is not finite (the loss is)", result.Message);
+        Assert.All(net.Parameters.ToArray(), p => Assert.Equal(0f, p));
+        Assert.Equal(0, trainer.OptimizerState.Iterations);
+
+        var thrown = Assert.Throws<TrainingDivergedException>(() => trainer.Step(Enumerable.Repeat(3e38f, 64).ToArray(), [1f]));
+        Assert.Equal(StepFailure.NonFiniteGradient, thrown.Failure);
+        Assert.Equal(result.Message, thrown.Message);
     }
 }

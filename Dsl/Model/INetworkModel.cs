@@ -35,9 +35,34 @@ public interface INetworkModel
         Span<float> gradient, NetworkWorkspace workspace, DropoutStream dropout);
 
     /// <summary>
+    /// <see cref="ComputeLossAndGradient"/>, and the correct predictions among the <paramref name="rows"/>
+    /// examples, counted on the outputs of this same training pass (dropout on, before any update), as
+    /// Keras's running training accuracy is. The trainer calls this, not the workspace.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation counts on <see cref="NetworkWorkspace.LossInputs"/> after the pass,
+    /// which the generated backward passes leave as the forward pass wrote them. A network whose backward
+    /// pass reuses that buffer implements this itself and counts where it computes the loss.
+    /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    LossAndAccuracy ComputeLossGradientAndAccuracy(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float scale,
+        Span<float> gradient, NetworkWorkspace workspace, DropoutStream dropout)
+    {
+        float loss = ComputeLossAndGradient(inputs, targets, rows, scale, gradient, workspace, dropout);
+        var (correct, counted) = Accuracy.Count(Loss, workspace.LossInputs.AsSpan(0, rows * OutputSize), targets, OutputSize);
+        return new LossAndAccuracy(loss, correct, counted);
+    }
+
+    /// <summary>
     /// Forward in inference mode over <paramref name="rows"/> examples. Returns the values the loss
     /// reads — logits for the cross-entropies, activations for mean squared error — held in the workspace.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     ReadOnlySpan<float> ComputeLossInputs(ReadOnlySpan<float> inputs, int rows, NetworkWorkspace workspace);
 }
+
+/// <summary>
+/// A training pass's <c>scale · Σ loss</c>, and its correct predictions out of those counted (rows for
+/// categorical cross-entropy, outputs for binary; 0 of 0 for mean squared error).
+/// </summary>
+public readonly record struct LossAndAccuracy(float Loss, long Correct, long Counted);

@@ -44,6 +44,14 @@ public sealed class ProgressBar(TextWriter? writer = null, bool? interactive = n
         _writer.Flush();
     }
 
+    /// <summary>Forgets the last Fit: its epoch and any line left unfinished (a Fit that threw mid-epoch).</summary>
+    internal void Reset()
+    {
+        if (_lastLength > 0) _writer.WriteLine();
+        _lastLength = 0;
+        _epochShown = 0;
+    }
+
     private string Line(TrainingProgress p)
     {
         var text = new StringBuilder();

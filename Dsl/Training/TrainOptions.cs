@@ -50,11 +50,25 @@ public sealed record TrainOptions
     /// </summary>
     public float ValidationSplit { get; init; }
 
-    /// <summary>Stop when the monitored quantity stops improving; null to run every epoch.</summary>
+    /// <summary>
+    /// Stop when the monitored quantity stops improving; null to run every epoch. Runs as a callback,
+    /// after the history and before <see cref="Callbacks"/>.
+    /// </summary>
     public EarlyStopping? EarlyStopping { get; init; }
 
-    /// <summary>Receives progress during and after each epoch; see <see cref="ProgressBar"/> for a Keras-style bar.</summary>
+    /// <summary>
+    /// Receives progress during and after each epoch; see <see cref="ProgressBar"/> for a Keras-style bar.
+    /// Runs as a callback, after all the others.
+    /// </summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// Code to run at the start and end of training, of each epoch and after each batch, as Keras's
+    /// <c>callbacks</c>: your own <see cref="Callback"/> subclasses.
+    /// They run in list order, after the history and <see cref="EarlyStopping"/> and before
+    /// <see cref="Progress"/>; see <see cref="Callback"/>.
+    /// </summary>
+    public IReadOnlyList<Callback> Callbacks { get; init; } = [];
 
     internal void Validate()
     {
@@ -64,6 +78,14 @@ public sealed record TrainOptions
         if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs cannot be negative.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "The batch size must be at least 1.");
         if (Optimizer is null) throw new ArgumentNullException(nameof(Optimizer), "An optimizer is required.");
+        if (Callbacks is null) throw new ArgumentNullException(nameof(Callbacks), "Use an empty list for no callbacks.");
+        for (int i = 0; i < Callbacks.Count; i++)
+        {
+            if (Callbacks[i] is null) throw new ArgumentNullException(nameof(Callbacks), $"Callbacks[{i}] is null.");
+            for (int j = 0; j < i; j++)
+                if (ReferenceEquals(Callbacks[i], Callbacks[j]))
+                    throw new ArgumentException($"Callbacks[{j}] and Callbacks[{i}] are the same {Callbacks[i].GetType().Name}; a callback runs once a hook.", nameof(Callbacks));
+        }
         if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
             throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "Use −1 for one thread per core, or a positive count.");
     }

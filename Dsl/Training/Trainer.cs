@@ -14,14 +14,14 @@ public sealed class Trainer : IDisposable
     private readonly WorkerPool _pool;
     private readonly NetworkWorkspace[] _workspaces;
     private readonly float[][] _gradients;   // one per shard; shard 0's receives the sum
-    private readonly float[] _shardLoss;
-    private readonly long[] _shardCorrect, _shardCounted;
+    private readonly LossAndAccuracy[] _shardPasses;   // each shard's loss and accuracy counts
     private readonly float[] _batchInputs, _batchTargets;
-    private readonly float[] _chunkSums;
+    private readonly bool[] _chunkFinite;    // per chunk of the parameters: its values checked finite
     private readonly Action<int> _runShard, _reduceChunk, _updateChunk;
     private ShardPlan _plan;
     private float _scale;
     private DropoutStream _dropout;
+    private StepResult _last;
     private const int ChunkSize = 16384;
 
     /// <summary>
@@ -64,12 +64,10 @@ public sealed class Trainer : IDisposable
             _workspaces[s] = network.CreateWorkspace(shardRows);
             _gradients[s] = new float[network.Parameters.Length];
         }
-        _shardLoss = new float[plan.Count];
-        _shardCorrect = new long[plan.Count];
-        _shardCounted = new long[plan.Count];
+        _shardPasses = new LossAndAccuracy[plan.Count];
         _batchInputs = new float[maxBatchSize * network.InputSize];
         _batchTargets = new float[maxBatchSize * network.OutputSize];
-        _chunkSums = new float[(network.Parameters.Length + ChunkSize - 1) / ChunkSize];
+        _chunkFinite = new bool[(network.Parameters.Length + ChunkSize - 1) / ChunkSize];
         _runShard = RunShard;
         _reduceChunk = ReduceShards;
         _updateChunk = UpdateChunk;
@@ -92,50 +90,39 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ulong dropoutSeed = 0)
     {
+        var result = TryStep(inputs, targets, dropoutSeed);
+        return result.Succeeded ? result.Loss : throw TrainingDivergedException.For(result);
+    }
+
+    /// <summary>
+    /// <see cref="Step"/>, returning what the step did instead of throwing when it diverged: the loss and
+    /// the accuracy counts of the batch before the update, and why the step failed, if it did.
+    /// Bad data still throws <see cref="ArgumentException"/>.
+    /// </summary>
+    public StepResult TryStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ulong dropoutSeed = 0)
+    {
         int rows = DataChecks.DataSet(_network.Loss, inputs, targets, _network.InputSize, _network.OutputSize);
         if (rows > MaxBatchSize)
             throw new ArgumentException($"This trainer takes batches of at most {MaxBatchSize} rows; got {rows}.", nameof(inputs));
         inputs.CopyTo(_batchInputs);
         targets.CopyTo(_batchTargets);
-        return StepStaged(rows, dropoutSeed, out string? failure) is { } loss ? loss
-            : throw new TrainingDivergedException(char.ToUpperInvariant(failure![0]) + failure[1..]);
+        return StepStaged(rows, dropoutSeed);
     }
 
     /// <summary>
     /// Correct predictions in the last step's batch, and how many were counted (0 for regression):
-    /// measured on the outputs before the update, as Keras's running accuracy is.
+    /// measured on the outputs before the update, as Keras's running accuracy is. The same as the
+    /// counts in the last <see cref="StepResult"/>.
     /// </summary>
-    public (long Correct, long Counted) LastAccuracy
-    {
-        get
-        {
-            long correct = 0, counted = 0;
-            for (int s = 0; s < _plan.Count; s++)
-            {
-                correct += _shardCorrect[s];
-                counted += _shardCounted[s];
-            }
-            return (correct, counted);
-        }
-    }
+    public (long Correct, long Counted) LastAccuracy => (_last.Correct, _last.Counted);
 
     /// <summary>The rows of the next step, to be filled before <see cref="StepStaged"/>.</summary>
     internal Span<float> BatchInputs => _batchInputs;
 
     internal Span<float> BatchTargets => _batchTargets;
 
-    /// <summary>Why a step failed, for the exception: the step was refused before touching the weights.</summary>
-    internal const string NonFiniteGradient =
-        "the loss or its gradient is not finite; the step was not applied, so the network keeps the parameters of its last good step. " +
-        "Try a smaller learning rate or check the data.";
-
-    /// <summary>Why a step failed: a finite gradient whose update overflowed float.</summary>
-    internal const string NonFiniteUpdate =
-        "the update made some parameters non-finite (the learning rate is too large for these gradients); " +
-        "the parameters of the last good step are lost. Try a smaller learning rate.";
-
-    /// <summary>A step on the first <paramref name="rows"/> staged rows; null and the reason if it diverged.</summary>
-    internal float? StepStaged(int rows, ulong dropoutSeed, out string? failure)
+    /// <summary>A step on the first <paramref name="rows"/> staged rows.</summary>
+    internal StepResult StepStaged(int rows, ulong dropoutSeed)
     {
         _plan = ShardPlan.For(rows);
         _scale = LossFunctions.MeanScale(_network.Loss, rows, _network.OutputSize);
@@ -143,33 +130,31 @@ public sealed class Trainer : IDisposable
         _pool.Run(_plan.Count, _runShard);
 
         float loss = 0f;
-        for (int s = 0; s < _plan.Count; s++) loss += _shardLoss[s];
+        long correct = 0, counted = 0;
+        for (int s = 0; s < _plan.Count; s++)
+        {
+            loss += _shardPasses[s].Loss;
+            correct += _shardPasses[s].Correct;
+            counted += _shardPasses[s].Counted;
+        }
         // Sum the shards' gradients, chunk by chunk in parallel, each chunk in shard order.
-        _pool.Run(_chunkSums.Length, _reduceChunk);
+        _pool.Run(_chunkFinite.Length, _reduceChunk);
 
         // A failed step must not reach the weights: check everything before the update.
-        failure = null;
-        if (!float.IsFinite(loss) || !AllFinite(_chunkSums))
-        {
-            failure = NonFiniteGradient;
-            return null;
-        }
+        if (!float.IsFinite(loss)) return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteLoss);
+        if (!AllTrue(_chunkFinite)) return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteGradient);
         OptimizerState.BeginStep();
-        _pool.Run(_chunkSums.Length, _updateChunk);
+        _pool.Run(_chunkFinite.Length, _updateChunk);
         // A finite gradient can still overflow a weight (a huge learning rate): say so at once.
-        if (!AllFinite(_chunkSums))
-        {
-            failure = NonFiniteUpdate;
-            return null;
-        }
-        return loss;
+        var failure = AllTrue(_chunkFinite) ? StepFailure.None : StepFailure.NonFiniteUpdate;
+        return _last = new StepResult(loss, correct, counted, failure);
     }
 
-    private static bool AllFinite(float[] sums)
+    private static bool AllTrue(bool[] flags)
     {
-        float total = 0f;
-        foreach (float sum in sums) total += sum;
-        return float.IsFinite(total);
+        foreach (bool flag in flags)
+            if (!flag) return false;
+        return true;
     }
 
     private void RunShard(int shard)
@@ -177,22 +162,20 @@ public sealed class Trainer : IDisposable
         int start = _plan.Start(shard), rows = _plan.Length(shard);
         int inputSize = _network.InputSize, outputSize = _network.OutputSize;
         var targets = _batchTargets.AsSpan(start * outputSize, rows * outputSize);
-        var workspace = _workspaces[shard];
-        _shardLoss[shard] = _network.ComputeLossAndGradient(
+        _shardPasses[shard] = _network.ComputeLossGradientAndAccuracy(
             _batchInputs.AsSpan(start * inputSize, rows * inputSize), targets,
-            rows, _scale, _gradients[shard], workspace, _dropout.ForShard(start));
-        (_shardCorrect[shard], _shardCounted[shard]) =
-            Accuracy.Count(_network.Loss, workspace.LossInputs.AsSpan(0, rows * outputSize), targets, outputSize);
+            rows, _scale, _gradients[shard], _workspaces[shard], _dropout.ForShard(start));
     }
 
-    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters; and the chunk's sum.
+    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters; and whether the chunk is finite.
     private void ReduceShards(int chunk)
     {
         var (start, length) = Chunk(chunk);
         Span<float> sum = _gradients[0].AsSpan(start, length);
         for (int s = 1; s < _plan.Count; s++)
             TensorPrimitives.Add(sum, _gradients[s].AsSpan(start, length), sum);
-        _chunkSums[chunk] = TensorPrimitives.Sum(sum);
+        // Each value's magnitude bits, not a sum: huge finite gradients can overflow a sum.
+        _chunkFinite[chunk] = DataChecks.AllFinite(sum);
     }
 
     // The optimizer's rule is elementwise, so its chunks can run on any worker.
@@ -201,7 +184,7 @@ public sealed class Trainer : IDisposable
         var (start, length) = Chunk(chunk);
         Span<float> parameters = _network.Parameters.Slice(start, length);
         OptimizerState.UpdateChunk(parameters, _gradients[0].AsSpan(start, length), start);
-        _chunkSums[chunk] = TensorPrimitives.Sum(parameters); // still in cache: the check is cheap
+        _chunkFinite[chunk] = DataChecks.AllFinite(parameters); // still in cache: the check is cheap
     }
 
     private (int Start, int Length) Chunk(int chunk)

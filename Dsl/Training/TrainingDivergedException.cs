@@ -1,10 +1,11 @@
 namespace NetDsl;
 
 /// <summary>
-/// Thrown when a step's loss or gradient is not finite. The step is not applied, so the network
-/// keeps the parameters of its last good step.
+/// Thrown when a step's loss or gradient is not finite, or its update overflowed a parameter;
+/// <see cref="Failure"/> says which. A step whose loss or gradient is not finite is not applied, so
+/// the network keeps the parameters of its last good step.
 /// </summary>
-public sealed class TrainingDivergedException(string message, int? epoch = null, int? batch = null)
+public sealed class TrainingDivergedException(string message, int? epoch = null, int? batch = null, StepFailure failure = StepFailure.None)
     : ArithmeticException(message)
 {
     /// <summary>The epoch (from 1, numbered across the network's Fits) in which training diverged, when known.</summary>
@@ -12,4 +13,14 @@ public sealed class TrainingDivergedException(string message, int? epoch = null,
 
     /// <summary>The batch (from 1) within the epoch, when known.</summary>
     public int? Batch { get; } = batch;
+
+    /// <summary>What was not finite: the loss, the gradient or the updated parameters (None when not known).</summary>
+    public StepFailure Failure { get; } = failure;
+
+    /// <summary>The exception for a failed step of a custom loop: its message is the step's.</summary>
+    internal static TrainingDivergedException For(in StepResult step) => new(step.Message!, failure: step.Failure);
+
+    /// <summary>The exception for a failed step of Fit, naming the epoch and the batch.</summary>
+    internal static TrainingDivergedException For(in StepResult step, int epoch, int batch, int batches) =>
+        new($"Training diverged in epoch {epoch}, batch {batch} of {batches}: {step.Reason}", epoch, batch, step.Failure);
 }

@@ -20,7 +20,10 @@ public sealed class TrainingHistory
     /// <summary>The validation loss of each epoch (empty without validation data).</summary>
     public IReadOnlyList<float> ValidationLoss => _epochs.Where(e => e.ValidationLoss.HasValue).Select(e => e.ValidationLoss!.Value).ToList();
 
-    /// <summary>The epoch (from 1) at which early stopping ended training, or null if it ran every epoch.</summary>
+    /// <summary>
+    /// The epoch (from 1) after which a callback — early stopping, or one of yours setting
+    /// <see cref="TrainingContext.StopTraining"/> — ended training, or null if it ran every epoch.
+    /// </summary>
     public int? StoppedEpoch { get; internal set; }
 
     /// <summary>The epoch (from 1) with the best monitored value, when early stopping watched one.</summary>

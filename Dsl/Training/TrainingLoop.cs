@@ -9,8 +9,6 @@ namespace NetDsl;
 /// </summary>
 public static class TrainingLoop
 {
-    private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(100);
-
     /// <summary>
     /// Trains <paramref name="network"/> on row-major inputs and targets, continuing its training so far:
     /// epochs are numbered on from its last Fit (and with them the seeded shuffles and dropout masks),
@@ -42,34 +40,70 @@ public static class TrainingLoop
 
         // Which rows train and which validate.
         var (trainRows, validation) = SplitValidation(network, inputs, targets, rows, options);
-        if (options.EarlyStopping is { NeedsValidation: true } && validation is null)
-            throw new ArgumentException($"Early stopping monitors {options.EarlyStopping.Monitor}, which needs validation data: set Validation or ValidationSplit.", nameof(options));
         int validationRows = validation is null ? 0 : validation.Targets.Length / width;
-        var validationWorkspace = validation is null ? null : network.CreateWorkspace(Math.Min(validationRows, 256));
-
-        var history = new TrainingHistory();
         int batchSize = Math.Min(options.BatchSize, trainRows.Length);
         int batches = (trainRows.Length + batchSize - 1) / batchSize;
         // Continue the network's training: its optimizer state if the optimizer is the same, and its epoch
         // and step numbers, which seed the shuffles and dropout masks.
         var optimizerState = state.OptimizerStateFor(options.Optimizer, network.Parameters.Length);
-        using var trainer = new Trainer(network, optimizerState, batchSize, options.MaxDegreeOfParallelism);
-        var stopping = options.EarlyStopping is { } es ? new EarlyStoppingTracker(es, network.Parameters.Length) : null;
         int firstEpoch = state.EpochsCompleted + 1;
         int lastEpoch = (int)Math.Min((long)state.EpochsCompleted + options.Epochs, int.MaxValue); // Epochs = int.MaxValue: until stopped
+        var history = new TrainingHistory();
+        var context = new TrainingContext(network, optimizerState, options, history, firstEpoch, lastEpoch, batches, trainRows.Length, validationRows);
+
+        var callbacks = Callbacks(options);
+        int entered = 0;
+        try
+        {
+            // One Fit at a time per callback instance: a callback keeps the state of one training.
+            for (; entered < options.Callbacks.Count; entered++)
+                if (!options.Callbacks[entered].TryEnter())
+                    throw new InvalidOperationException(
+                        $"Callbacks[{entered}], a {options.Callbacks[entered].GetType().Name}, is in use by another Fit that is running; " +
+                        "a callback keeps the state of one training at a time. Give each Fit its own.");
+            // Callbacks may refuse the Fit here (a metric it does not measure): nothing has changed yet.
+            foreach (var callback in callbacks) callback.OnTrainBegin(context);
+            state.Remember(options.Optimizer, optimizerState);
+            Train(network, inputs, targets, options, state, context, callbacks, trainRows, validation, batchSize);
+            foreach (var callback in callbacks) callback.OnTrainEnd(context);
+        }
+        finally
+        {
+            for (int i = 0; i < entered; i++) options.Callbacks[i].Exit();
+        }
+        return history;
+    }
+
+    // Every callback of a Fit, in the order they run: history, early stopping, the user's, progress.
+    private static Callback[] Callbacks(TrainOptions options)
+    {
+        var callbacks = new List<Callback>(options.Callbacks.Count + 3) { new HistoryRecorder() };
+        if (options.EarlyStopping is { } earlyStopping) callbacks.Add(new EarlyStoppingCallback(earlyStopping));
+        callbacks.AddRange(options.Callbacks);
+        if (options.Progress is { } progress) callbacks.Add(new ProgressReporter(progress));
+        return [.. callbacks];
+    }
+
+    private static void Train(INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, TrainOptions options, TrainingState state,
+        TrainingContext context, Callback[] callbacks, int[] trainRows, ValidationData? validation, int batchSize)
+    {
+        int inputSize = network.InputSize, width = network.OutputSize, batches = context.Batches;
+        var validationWorkspace = validation is null ? null : network.CreateWorkspace(Math.Min(context.ValidationRows, 256));
+        using var trainer = new Trainer(network, context.Optimizer, batchSize, options.MaxDegreeOfParallelism);
         // Each epoch shuffles the order the last one left, so replay the epochs already run: far cheaper
         // than running them was, and it makes epoch e's order the same however the epochs were split into Fits.
         if (options.Shuffle)
-            for (int epoch = 1; epoch < firstEpoch; epoch++) new SeededRandom(options.Seed, epoch).Shuffle(trainRows);
+            for (int epoch = 1; epoch < context.FirstEpoch; epoch++) new SeededRandom(options.Seed, epoch).Shuffle(trainRows);
         long step = state.StepsTaken;
 
-        for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++)
+        for (int epoch = context.FirstEpoch; epoch <= context.LastEpoch; epoch++)
         {
+            foreach (var callback in callbacks) callback.OnEpochBegin(context, epoch);
             var clock = Stopwatch.StartNew();
-            var lastReport = TimeSpan.Zero;
             if (options.Shuffle) new SeededRandom(options.Seed, epoch).Shuffle(trainRows);
             double lossSum = 0;
             long correct = 0, counted = 0;
+            int seen = 0;
             for (int batch = 0; batch < batches; batch++)
             {
                 int start = batch * batchSize, n = Math.Min(batchSize, trainRows.Length - start);
@@ -77,42 +111,30 @@ public static class TrainingLoop
                 Gather(targets, trainRows.AsSpan(start, n), width, trainer.BatchTargets);
                 ulong dropoutSeed = SeededRandom.Mix((ulong)options.Seed, (ulong)++step);
                 state.StepsTaken = step;
-                float loss = trainer.StepStaged(n, dropoutSeed, out string? failure)
-                    ?? throw new TrainingDivergedException($"Training diverged in epoch {epoch}, batch {batch + 1} of {batches}: {failure}", epoch, batch + 1);
-                lossSum += (double)loss * n;
-                var (c, total) = trainer.LastAccuracy;
-                correct += c;
-                counted += total;
-                if (options.Progress is { } progress && batch + 1 < batches && clock.Elapsed - lastReport >= ReportInterval)
-                {
-                    lastReport = clock.Elapsed;
-                    int seen = start + n;
-                    progress.Report(new TrainingProgress(epoch, lastEpoch, batch + 1, batches, (float)(lossSum / seen),
-                        Fraction(correct, counted), null, null, clock.Elapsed, EpochEnded: false));
-                }
+                var stepped = trainer.StepStaged(n, dropoutSeed);
+                if (!stepped.Succeeded) throw TrainingDivergedException.For(stepped, epoch, batch + 1, batches);
+                lossSum += (double)stepped.Loss * n;
+                correct += stepped.Correct;
+                counted += stepped.Counted;
+                seen = start + n;
+                // A struct passed by reference, in a for loop over an array: nothing allocated per batch.
+                var done = new BatchResult(epoch, batch + 1, batches, n, stepped.Loss, (float)(lossSum / seen), Fraction(correct, counted));
+                for (int i = 0; i < callbacks.Length; i++) callbacks[i].OnBatchEnd(context, in done);
+                if (context.StopTraining) break;
             }
             state.EpochsCompleted = epoch;
 
             EvaluationResult? validated = validation is null ? null
-                : Evaluation.Evaluate(network, validation.Inputs, validation.Targets, validationRows, validationWorkspace!);
-            var result = new EpochResult(epoch, (float)(lossSum / trainRows.Length), Fraction(correct, counted),
+                : Evaluation.Evaluate(network, validation.Inputs, validation.Targets, context.ValidationRows, validationWorkspace!);
+            var result = new EpochResult(epoch, (float)(lossSum / seen), Fraction(correct, counted),
                 validated?.Loss, validated?.Accuracy, clock.Elapsed);
-            history.Add(result);
-            options.Progress?.Report(new TrainingProgress(epoch, lastEpoch, batches, batches, result.Loss, result.Accuracy,
-                result.ValidationLoss, result.ValidationAccuracy, clock.Elapsed, EpochEnded: true));
-
-            if (stopping is not null && stopping.ShouldStop(result, network.Parameters))
+            foreach (var callback in callbacks) callback.OnEpochEnd(context, result);
+            if (context.StopTraining)
             {
-                history.StoppedEpoch = epoch;
+                context.History.StoppedEpoch = epoch;
                 break;
             }
         }
-        if (stopping is not null)
-        {
-            history.BestEpoch = stopping.BestEpoch;
-            history.RestoredBestWeights = stopping.RestoreBest(network.Parameters);
-        }
-        return history;
     }
 
     private static float? Fraction(long correct, long counted) => counted == 0 ? null : (float)correct / counted;

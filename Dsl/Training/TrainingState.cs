@@ -51,16 +51,20 @@ internal sealed class TrainingState
 
     /// <summary>
     /// The optimizer state to train with: the remembered one if it was made for settings equal to
-    /// <paramref name="optimizer"/> (records compare by value), otherwise a fresh one, remembered from now on.
+    /// <paramref name="optimizer"/> (records compare by value), otherwise a fresh one — which the network
+    /// remembers only once <see cref="Remember"/> is called, when the Fit has passed its checks.
     /// </summary>
-    public OptimizerState OptimizerStateFor(Optimizer optimizer, int parameterCount)
+    public OptimizerState OptimizerStateFor(Optimizer optimizer, int parameterCount) =>
+        OptimizerState is not null && OptimizerState.ParameterCount == parameterCount && optimizer.Equals(Optimizer)
+            ? OptimizerState
+            : optimizer.CreateState(parameterCount);
+
+    /// <summary>Remembers the optimizer state a Fit trains with, for the next Fit to continue.</summary>
+    public void Remember(Optimizer optimizer, OptimizerState state)
     {
-        if (OptimizerState is null || OptimizerState.ParameterCount != parameterCount || !optimizer.Equals(Optimizer))
-        {
-            OptimizerState = optimizer.CreateState(parameterCount);
-            Optimizer = optimizer;
-        }
-        return OptimizerState;
+        if (ReferenceEquals(state, OptimizerState)) return;
+        OptimizerState = state;
+        Optimizer = optimizer;
     }
 
     /// <summary>Marks a Fit as running; throws if one already is (from any thread, or re-entered from a callback).</summary>
