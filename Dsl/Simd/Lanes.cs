@@ -63,9 +63,10 @@ internal static class Lanes
     /// NoInlining, so that this method is the root of its own compilation: it inlines the operation once per
     /// width, dozens of lane operations each, and inlined into a caller (an optimizer's Step inlined into a
     /// training loop, say) that caller's inlining budget ran out and the lane operations became calls, some
-    /// fifty times slower.
+    /// fifty times slower. AggressiveOptimization: optimised at its first call, not after a phase of
+    /// unoptimised code in which every lane operation is a call.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOperation>(scoped in TOperation operation, int length)
         where TOperation : IElementwise, allows ref struct
     {
