@@ -84,11 +84,12 @@ public static partial class Kernels
     /// Shared by <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> (aRow = k, aStep = 1) and <see cref="TransposedMultiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> (aRow = 1, aStep = m).
     /// </summary>
     /// <remarks>
-    /// NoInlining: compiled on its own, it gets a whole inlining budget for the register blocks it calls.
-    /// Inlined into the Core methods, the many small inlinees of the lane structs exhausted that budget
-    /// and left vector operations and stores as calls in the innermost loop.
+    /// NoInlining, so that it is compiled on its own with a whole inlining budget for the register blocks,
+    /// which it inlines (inlined into the Core methods, the many small inlinees of the lane structs exhausted
+    /// that budget and left vector operations and stores as calls in the innermost loop); AggressiveOptimization,
+    /// so that it is optimised at its first call instead of running the first epochs as unoptimised code.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BroadcastMultiply<T>(ref float a, nint aRow, nint aStep, ref float b, ref float c, int m, int n, int k,
         bool largeBlocks)
         where T : struct, ILanes<T>
@@ -150,6 +151,7 @@ public static partial class Kernels
     /// Four rows × four vectors of C, 16 accumulators: per step p, 4 loads of B and 4 broadcasts of A feed 16 FMAs.
     /// Rows past <paramref name="rows"/> alias the last real row: computed, never stored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Broadcast4Rows4Vectors<T>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
         ref float c, nint ldc, int k, int rows)
         where T : struct, ILanes<T>
@@ -199,6 +201,7 @@ public static partial class Kernels
     }
 
     /// <summary>Four rows × two vectors of C, 8 accumulators: <see cref="Broadcast4Rows4Vectors"/> for 16-register machines.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Broadcast4Rows2Vectors<T>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
         ref float c, nint ldc, int k, int rows)
         where T : struct, ILanes<T>
@@ -236,6 +239,7 @@ public static partial class Kernels
     }
 
     /// <summary>Four rows × one vector of C: the column edge of <see cref="Broadcast4Rows4Vectors"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Broadcast4Rows1Vector<T>(ref float a, nint aRow, nint aStep, ref float b, nint ldb,
         ref float c, nint ldc, int k, int rows)
         where T : struct, ILanes<T>

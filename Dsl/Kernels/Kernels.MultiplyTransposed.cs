@@ -95,7 +95,7 @@ public static partial class Kernels
     /// per 16 FMAs, then one horizontal reduction per output. Rows (units) past <paramref name="rows"/>
     /// (<paramref name="units"/>) alias the last real one: computed, never stored, so this kernel also covers the edges.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, with a whole inlining budget for its vector operations
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget for its vector operations, and optimised at its first call
     private static void Dot4x4<T>(ref float a, ref float b, int k, int rows, int units,
         ref float c, nint ldc, ref float bias, bool hasBias)
         where T : struct, ILanes<T>
@@ -161,7 +161,7 @@ public static partial class Kernels
     /// C[4×2] block: the <see cref="Dot4x4"/> scheme with 8 accumulators, for 16-register machines
     /// (AVX2 without AVX-512), where 16 accumulators would spill.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, with a whole inlining budget for its vector operations
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget for its vector operations, and optimised at its first call
     private static void Dot4x2<T>(ref float a, ref float b, int k, int rows, int units,
         ref float c, nint ldc, ref float bias, bool hasBias)
         where T : struct, ILanes<T>

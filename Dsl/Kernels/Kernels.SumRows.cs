@@ -47,6 +47,7 @@ public static partial class Kernels
         RequireNoOverlap(sums[..n], a[..(m * n)], nameof(sums), nameof(a));
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget for its vector operations, and optimised at its first call
     private static void SumRowsCore<T>(ReadOnlySpan<float> a, Span<float> sums, int m, int n)
         where T : struct, ILanes<T>
     {

@@ -59,21 +59,31 @@ internal static class Lanes
     /// Runs <paramref name="operation"/> over elements 0 … <paramref name="length"/> − 1: the widest accelerated
     /// vectors first, then the narrower ones on what is left, then single floats.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>
+    /// NoInlining, so that this method is the root of its own compilation: it inlines the operation once per
+    /// width, dozens of lane operations each, and inlined into a caller (an optimizer's Step inlined into a
+    /// training loop, say) that caller's inlining budget ran out and the lane operations became calls, some
+    /// fifty times slower. AggressiveOptimization: optimised at its first call, not after a phase of
+    /// unoptimised code in which every lane operation is a call.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOperation>(scoped in TOperation operation, int length)
         where TOperation : IElementwise, allows ref struct
     {
+        // A copy in this frame: the caller's may alias the spans being written, so its fields would be
+        // read again after every store; this one's stay in registers.
+        TOperation op = operation;
         nuint n = (nuint)length, i = 0;
         if (Vector512.IsHardwareAccelerated)
             for (; n - i >= (nuint)Vector512<float>.Count; i += (nuint)Vector512<float>.Count)
-                operation.Apply<Lanes512>(i);
+                op.Apply<Lanes512>(i);
         if (Vector256.IsHardwareAccelerated)
             for (; n - i >= (nuint)Vector256<float>.Count; i += (nuint)Vector256<float>.Count)
-                operation.Apply<Lanes256>(i);
+                op.Apply<Lanes256>(i);
         if (Vector128.IsHardwareAccelerated)
             for (; n - i >= (nuint)Vector128<float>.Count; i += (nuint)Vector128<float>.Count)
-                operation.Apply<Lanes128>(i);
+                op.Apply<Lanes128>(i);
         for (; i < n; i++)
-            operation.Apply<Lane1>(i);
+            op.Apply<Lane1>(i);
     }
 }
