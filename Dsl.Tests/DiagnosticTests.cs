@@ -389,6 +389,23 @@ public sealed class DiagnosticTests
         """, "NDSL013", $"Network 'Net' is {what}; a network must be a non-generic, non-static partial class",
         compilerErrors: compilerErrors.Length == 0 ? null : compilerErrors);
 
+    // A generated file cannot reopen a file-local type, so nothing can join a network nested in
+    // one: the compiler rejects its partial layer (CS9248), and the generator says why.
+    [Fact]
+    public void NDSL013_NetworkNestedInAFileLocalClass() => AssertDiagnostic("""
+        using NetDsl;
+
+        file partial class Outer
+        {
+            [Network(Inputs = 2)]
+            public partial class [|Net|]
+            {
+                [Dense(1)] public partial Layer Output { get; }
+            }
+        }
+        """, "NDSL013", "Network 'Net' is nested in file-local class 'Outer'; a network must be a non-generic, non-static partial class",
+        compilerErrors: ["CS9248"]);
+
     // ---- NDSL014: dropout rate out of range ------------------------------------------------
 
     [Theory]

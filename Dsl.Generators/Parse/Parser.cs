@@ -49,6 +49,7 @@ internal static class Parser
             : type.IsStatic ? "static"
             : type.Arity > 0 ? "generic"
             : type.IsFileLocal ? "file-local"
+            : FileLocalContainer(type, cancellationToken) is { } fileLocal ? $"nested in file-local {fileLocal.Keyword} '{fileLocal.Name}'"
             : null;
         if (unsupported is not null)
             diagnostics.Add(Report(DiagnosticDescriptors.UnsupportedNetworkType, typeLocation, name, unsupported));
@@ -142,14 +143,14 @@ internal static class Parser
     /// Whether a generated file can add members to <paramref name="type"/>, as declared by
     /// <paramref name="declaration"/>: the declaration and those of the types containing it are
     /// partial, and the type is neither static (a network's members are instance members) nor
-    /// file-local (a generated file is another file). When it cannot, the compiler reports its own
+    /// file-local, nor nested in a file-local type (a generated file is another file). When it cannot, the compiler reports its own
     /// declaration error (CS0751, CS0260, CS0708, CS9248…).
     /// </summary>
     public static bool CanAddGeneratedCode(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         if (type.IsStatic || type.IsFileLocal || !IsPartial(declaration)) return false;
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            if (Declaration(outer, cancellationToken) is not { } outerSyntax || !IsPartial(outerSyntax)) return false;
+            if (outer.IsFileLocal || Declaration(outer, cancellationToken) is not { } outerSyntax || !IsPartial(outerSyntax)) return false;
         return true;
     }
 
@@ -305,6 +306,15 @@ internal static class Parser
         if (type.BaseType is { SpecialType: not SpecialType.System_Object } parent
             && !parent.InstanceConstructors.Any(c => c.DeclaredAccessibility != Accessibility.Private && c.Parameters.All(p => p.IsOptional || p.IsParams)))
             diagnostics.Add(Report(DiagnosticDescriptors.NoParameterlessBaseConstructor, networkLocation, network, parent.Name));
+    }
+
+    /// <summary>The innermost file-local type <paramref name="type"/> is nested in: a generated file cannot reopen it.</summary>
+    private static (string Keyword, string Name)? FileLocalContainer(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            if (outer.IsFileLocal)
+                return (Declaration(outer, cancellationToken) is { } syntax ? Keyword(syntax) : "class", outer.Name);
+        return null;
     }
 
     /// <summary>

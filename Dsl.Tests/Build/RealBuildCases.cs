@@ -49,7 +49,7 @@ internal sealed record BuildDiagnostic(string File, int Line, int Column, string
     public override string ToString() => $"{File}({Line},{Column}): {Severity} {Id}: {Message}";
 }
 
-/// <summary>The projects: one per NDSL error id (two for NDSL013: one the analyzer reports, one the generator), the warning with and without #pragma, and several errors together.</summary>
+/// <summary>The projects: one per NDSL error id (three for NDSL013: one the analyzer reports, two the generator), the warning with and without #pragma, and several errors together.</summary>
 internal static class RealBuildCases
 {
     /// <summary>Top-level statements that use the network as users do: the constructor, Predict, Fit, Evaluate.</summary>
@@ -232,6 +232,20 @@ internal static class RealBuildCases
             }
             """, ["Network 'Net' is static; a network must be a non-generic, non-static partial class"],
             compilerErrors: ["CS0708", "CS9248"], program: "System.Console.WriteLine(typeof(Net));"),
+
+        // Nested in a file-local class, which a generated file cannot reopen: the compiler rejects
+        // the partial layer (CS9248), and the generator reports NDSL013.
+        Case("ndsl013-file-local", """
+            file partial class Outer
+            {
+                [Network(Inputs = 2)]
+                public partial class {|NDSL013:Net|}
+                {
+                    [Dense(1)] public partial Layer Output { get; }
+                }
+            }
+            """, ["Network 'Net' is nested in file-local class 'Outer'; a network must be a non-generic, non-static partial class"],
+            compilerErrors: ["CS9248"], program: "System.Console.WriteLine(\"file-local\");"),
 
         Case("ndsl014", """
             [Network(Inputs = 2)]
