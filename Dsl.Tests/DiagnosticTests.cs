@@ -457,6 +457,49 @@ public sealed class DiagnosticTests
         }
         """, "NDSL016", "Network 'Net' derives from 'Model', which has no parameterless constructor it can call; the generated constructor Net(int seed) needs one");
 
+    // ---- NDSL017: a primary constructor with parameters ----------------------------------
+
+    // The generated Net(int seed) must call the primary constructor (CS8862) and has no arguments
+    // for it: an error that says what to write instead, rather than a compiler error in generated code.
+    [Fact]
+    public void NDSL017_PrimaryConstructorWithParameters() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class [|Net|](string name, int size)
+        {
+            [Dense(1)] public partial Layer Output { get; }
+            public string Describe() => $"{name} {size}";
+        }
+        """, "NDSL017", "Network 'Net' has a primary constructor taking (string name, int size), which the generated constructor Net(int seed) must call but has no arguments for; declare an ordinary constructor instead, e.g. public Net(string name, int size) : this(seed: 0) { … }");
+
+    // One it can call without arguments, it calls: ': this()'. Then the primary constructor calls
+    // the base type's, so a base without a parameterless one is no NDSL016.
+    [Theory]
+    [InlineData("public partial class Net()", "")]
+    [InlineData("public partial class Net(string name = \"net\", params int[] sizes)", "public string Describe() => name + sizes.Length;")]
+    [InlineData("public partial class Net() : Model(\"net\")", "")]
+    public void A_primary_constructor_without_required_parameters_is_called(string declaration, string member)
+    {
+        var run = GeneratorHarness.Run($$"""
+            using NetDsl;
+
+            public abstract class Model(string name)
+            {
+                public string Name => name;
+            }
+
+            [Network(Inputs = 2)]
+            {{declaration}}
+            {
+                [Dense(1)] public partial Layer Output { get; }
+                {{member}}
+            }
+            """).AssertCompilesCleanly();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("public Net(int seed) : this()", run.Source("Net.g.cs"));
+    }
+
     [Fact]
     public void A_base_type_with_a_parameterless_constructor_and_no_clashing_members_is_fine()
     {

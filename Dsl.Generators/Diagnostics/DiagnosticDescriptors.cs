@@ -79,12 +79,16 @@ internal static class DiagnosticDescriptors
         "Base type has no parameterless constructor",
         "Network '{0}' derives from '{1}', which has no parameterless constructor it can call; the generated constructor {0}(int seed) needs one");
 
+    public static readonly DiagnosticDescriptor PrimaryConstructorWithParameters = Error("NDSL017",
+        "Network has a primary constructor with parameters",
+        "Network '{0}' has a primary constructor taking ({1}), which the generated constructor {0}(int seed) must call but has no arguments for; declare an ordinary constructor instead, e.g. public {0}({1}) : this(seed: 0) {{ … }}");
+
     public static readonly DiagnosticDescriptor[] All =
     [
         NotPartial, NoLayers, InputsNotPositive, UnitsNotPositive, InvalidLayerMember, UndefinedEnumValue,
         ParameterCountOverflow, OutputDoesNotFitLoss, SoftmaxWithMeanSquaredError, LayerOutsideNetwork,
         LayersSplitAcrossDeclarations, MemberClash, UnsupportedNetworkType, DropoutRateOutOfRange, DropoutLast,
-        NoParameterlessBaseConstructor,
+        NoParameterlessBaseConstructor, PrimaryConstructorWithParameters,
     ];
 
     public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

@@ -112,7 +112,8 @@ internal static class Emitter
     private static void WriteConstructor(IndentedWriter w, NetworkShape shape)
     {
         w.Line("/// <summary>Creates the network with weights drawn from <paramref name=\"seed\"/> and zero biases: the same seed gives the same weights.</summary>");
-        using (w.Block($"public {Identifier(shape.Network.TypeName)}(int seed)"))
+        // A primary constructor must be called by every other one (CS8862); it takes no arguments (NDSL017).
+        using (w.Block($"public {Identifier(shape.Network.TypeName)}(int seed)" + (shape.Network.CallsPrimaryConstructor ? " : this()" : "")))
         {
             w.Line("global::System.Span<float> parameters = _parameters;");
             int stream = 0;

@@ -128,11 +128,14 @@ internal static class Parser
         if (!rejectedLayers)
             CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
         CheckClashes(type, name, typeLocation, layers, diagnostics, cancellationToken);
+        var primary = PrimaryConstructor(type, cancellationToken);
+        CheckConstructors(type, primary, name, typeLocation, diagnostics);
 
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
         var errors = diagnostics.Where(IsError).Select(d => d.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToEquatableArray();
         if (errors.Count == 0)
-            return new ParseResult(new NetworkModel(ns, name, containing, inputs, loss, layers.ToEquatableArray()), null, diagnostics.ToEquatableArray(), ReportedByGenerator: false);
+            return new ParseResult(new NetworkModel(ns, name, containing, inputs, loss, layers.ToEquatableArray(), CallsPrimaryConstructor: primary is not null),
+                null, diagnostics.ToEquatableArray(), ReportedByGenerator: false);
         var placeholder = CanAddGeneratedCode(type, declaration, cancellationToken)
             ? Placeholders.ForNetwork(type, new TypeShell(ns, containing, Keyword(declaration), name, TypeParameters(type)), errors, types, cancellationToken)
             : null;
@@ -301,12 +304,33 @@ internal static class Parser
                     && member is not IMethodSymbol { MethodKind: MethodKind.Constructor })
                     diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, networkLocation, $"{baseType.Name}.{member.Name}", network,
                         What(member.Name), $"it is inherited from '{baseType.Name}': derive '{network}' from another type, or rename it there"));
+    }
 
-        // The generated constructor calls the base type's parameterless constructor.
+    /// <summary>
+    /// What the generated <c>(int seed)</c> constructor calls: the primary constructor, which it
+    /// can call only without arguments (<c>: this()</c>; with parameters it has none to pass:
+    /// NDSL017), or else the base type's parameterless constructor (NDSL016 when there is none).
+    /// </summary>
+    private static void CheckConstructors(INamedTypeSymbol type, IMethodSymbol? primary, string network, LocationInfo? networkLocation, List<DiagnosticInfo> diagnostics)
+    {
+        if (primary is not null)
+        {
+            // A record is NDSL013 already; one int is the seeded constructor's signature (NDSL012).
+            if (!type.IsRecord && !primary.Parameters.All(p => p.IsOptional || p.IsParams)
+                && !(primary.Parameters.Length == 1 && primary.Parameters[0].Type.SpecialType == SpecialType.System_Int32))
+                diagnostics.Add(Report(DiagnosticDescriptors.PrimaryConstructorWithParameters, networkLocation, network,
+                    string.Join(", ", primary.Parameters.Select(p => p.Type.ToDisplayString() + " " + p.Name))));
+            return;
+        }
         if (type.BaseType is { SpecialType: not SpecialType.System_Object } parent
             && !parent.InstanceConstructors.Any(c => c.DeclaredAccessibility != Accessibility.Private && c.Parameters.All(p => p.IsOptional || p.IsParams)))
             diagnostics.Add(Report(DiagnosticDescriptors.NoParameterlessBaseConstructor, networkLocation, network, parent.Name));
     }
+
+    /// <summary>The type's primary constructor (<c>class Net(string name)</c>), or null.</summary>
+    internal static IMethodSymbol? PrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.InstanceConstructors.FirstOrDefault(c => !c.IsImplicitlyDeclared
+            && c.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax));
 
     /// <summary>The innermost file-local type <paramref name="type"/> is nested in: a generated file cannot reopen it.</summary>
     private static (string Keyword, string Name)? FileLocalContainer(INamedTypeSymbol type, CancellationToken cancellationToken)

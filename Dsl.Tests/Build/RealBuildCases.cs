@@ -282,6 +282,18 @@ internal static class RealBuildCases
             }
             """, ["Network 'Net' derives from 'Model', which has no parameterless constructor it can call; the generated constructor Net(int seed) needs one"]),
 
+        // The placeholder's Net(int seed) passes defaults to the primary constructor, so the program compiles.
+        Case("ndsl017", """
+            [Network(Inputs = 2)]
+            public partial class {|NDSL017:Net|}(string name)
+            {
+                [Dense(1)] public partial Layer Output { get; }
+
+                /// <summary>Its name.</summary>
+                public string Name => name;
+            }
+            """, ["Network 'Net' has a primary constructor taking (string name), which the generated constructor Net(int seed) must call but has no arguments for; declare an ordinary constructor instead, e.g. public Net(string name) : this(seed: 0) { … }"]),
+
         // Several networks in several files, each with its errors, and one no code can join (not
         // partial, nor are its layers): the compiler has nothing to say, so the analyzer reports
         // it too, and the build goes on to compile the rest (Solid.Output needs its doc comment).
