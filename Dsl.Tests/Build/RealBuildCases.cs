@@ -46,6 +46,9 @@ internal sealed record BuildCase(string Name, IReadOnlyList<(string File, string
 /// <summary>A diagnostic line of the build output: <c>file(line,col): error ID: message [project]</c>, with the file name only.</summary>
 internal sealed record BuildDiagnostic(string File, int Line, int Column, string Severity, string Id, string Message)
 {
+    /// <summary>The help link MSBuild prints after the message, in parentheses; not part of <see cref="ToString"/>.</summary>
+    public string? HelpLink { get; init; }
+
     public override string ToString() => $"{File}({Line},{Column}): {Severity} {Id}: {Message}";
 }
 
