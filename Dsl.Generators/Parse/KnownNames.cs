@@ -19,11 +19,11 @@ internal static class KnownNames
     /// <summary>The public members every network gets besides its constructor and layers (a placeholder declares them too).</summary>
     public static readonly string[] PublicMembers =
     [
-        "InputSize", "OutputSize", "ParameterCount", "Parameters", "Predict", "LossAndGradient", "Fit", "Evaluate",
+        "InputSize", "OutputSize", "ParameterCount", "Parameters", "Layers", "Predict", "LossAndGradient", "Fit", "Evaluate",
     ];
 
     /// <summary>Members every network gets, whatever its layers.</summary>
-    public static readonly string[] GeneratedMembers = [.. PublicMembers, "Workspace", "_parameters", "_workspace"];
+    public static readonly string[] GeneratedMembers = [.. PublicMembers, "Workspace", "_parameters", "_workspace", "_layers"];
 
     /// <summary>
     /// The part of each layer's method names after <c>Forward</c>/<c>Backward</c>, in the order of
