@@ -10,8 +10,12 @@ internal static class KnownNames
     public const string DenseAttribute = "NetDsl.DenseAttribute";
     public const string DropoutAttribute = "NetDsl.DropoutAttribute";
 
-    /// <summary>The attributes that make a property a layer, one per <see cref="Model.LayerKind"/>.</summary>
-    public static readonly string[] LayerAttributes = [DenseAttribute, DropoutAttribute];
+    /// <summary>The attributes that make a property a layer, by metadata name, one per <see cref="Model.LayerKind"/>.</summary>
+    public static readonly (string MetadataName, Model.LayerKind Kind)[] LayerAttributes =
+    [
+        (DenseAttribute, Model.LayerKind.Dense),
+        (DropoutAttribute, Model.LayerKind.Dropout),
+    ];
     public const string Layer = "NetDsl.Layer";
 
     public const string NetworkModelInterface = "NetDsl.INetworkModel";

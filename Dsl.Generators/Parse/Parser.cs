@@ -217,15 +217,25 @@ internal static class Parser
         // The implementation must repeat the declaration's accessibility modifiers exactly.
         string accessibility = string.Join(" ", syntax.Modifiers.Where(m => m.Kind() is SyntaxKind.PublicKeyword
             or SyntaxKind.InternalKeyword or SyntaxKind.ProtectedKeyword or SyntaxKind.PrivateKeyword).Select(m => m.Text));
-        if (types.IsDropoutAttribute(attribute.AttributeClass))
+        return types.LayerKindOf(attribute.AttributeClass) switch
         {
-            // The attribute takes a double (Keras's [Dropout(0.2)]); the generated code works in float.
-            float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double r ? (float)r : float.NaN;
-            if (!(rate >= 0f && rate < 1f))
-                diagnostics.Add(Report(DiagnosticDescriptors.DropoutRateOutOfRange, location, property.Name, rate.ToString("R", CultureInfo.InvariantCulture)));
-            return new LayerModel(property.Name, accessibility, LayerKind.Dropout, 0, ActivationKind.Identity, InitializerKind.GlorotUniform, rate);
-        }
+            LayerKind.Dense => ParseDense(property.Name, accessibility, attribute, location, diagnostics),
+            LayerKind.Dropout => ParseDropout(property.Name, accessibility, attribute, location, diagnostics),
+            var kind => throw new InvalidOperationException($"Unknown layer kind {kind}"),
+        };
+    }
 
+    private static LayerModel ParseDropout(string name, string accessibility, AttributeData attribute, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        // The attribute takes a double (Keras's [Dropout(0.2)]); the generated code works in float.
+        float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double r ? (float)r : float.NaN;
+        if (!(rate >= 0f && rate < 1f))
+            diagnostics.Add(Report(DiagnosticDescriptors.DropoutRateOutOfRange, location, name, rate.ToString("R", CultureInfo.InvariantCulture)));
+        return new LayerModel(name, accessibility, LayerKind.Dropout, 0, ActivationKind.Identity, InitializerKind.GlorotUniform, rate);
+    }
+
+    private static LayerModel ParseDense(string name, string accessibility, AttributeData attribute, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
         var args = attribute.ConstructorArguments;
         int units = args.Length > 0 && args[0].Value is int u ? u : 0;
         int activation = args.Length > 1 && args[1].Value is int a ? a : 0;
@@ -233,10 +243,10 @@ internal static class Parser
         foreach (var named in attribute.NamedArguments)
             if (named.Key == "Init" && named.Value.Value is int i) initializer = i;
         if (units <= 0)
-            diagnostics.Add(Report(DiagnosticDescriptors.UnitsNotPositive, location, property.Name, units.ToString(CultureInfo.InvariantCulture)));
-        CheckDefined<ActivationKind>(activation, "Activation", property.Name, location, diagnostics);
-        CheckDefined<InitializerKind>(initializer, "Initializer", property.Name, location, diagnostics);
-        return new LayerModel(property.Name, accessibility, LayerKind.Dense, units, (ActivationKind)activation, (InitializerKind)initializer, 0f);
+            diagnostics.Add(Report(DiagnosticDescriptors.UnitsNotPositive, location, name, units.ToString(CultureInfo.InvariantCulture)));
+        CheckDefined<ActivationKind>(activation, "Activation", name, location, diagnostics);
+        CheckDefined<InitializerKind>(initializer, "Initializer", name, location, diagnostics);
+        return new LayerModel(name, accessibility, LayerKind.Dense, units, (ActivationKind)activation, (InitializerKind)initializer, 0f);
     }
 
     private static void CheckArchitecture(string network, LocationInfo? networkLocation, int inputs, LossKind loss,

@@ -29,7 +29,7 @@ internal static class Placeholders
             cancellationToken.ThrowIfCancellationRequested();
             var layerAttributes = property.GetAttributes().Where(a => types.IsLayerAttribute(a.AttributeClass)).ToList();
             if (layerAttributes.Count == 0) continue;
-            dropout |= layerAttributes.Any(a => types.IsDropoutAttribute(a.AttributeClass));
+            dropout |= layerAttributes.Any(a => types.LayerKindOf(a.AttributeClass) is { } kind && Emit.Layers.LayerEmitters.For(kind).DrawsMasks);
             if (Implementation(property, cancellationToken) is { } implementation) properties.Add(implementation);
         }
 
