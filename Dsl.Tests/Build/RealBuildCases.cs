@@ -130,7 +130,7 @@ internal static class RealBuildCases
             {
                 [Dense(1, (Activation)42)] public partial Layer {|NDSL006:Output|} { get; }
             }
-            """, ["'42' on 'Output' is not a defined Activation value; use one of: Identity, Sigmoid, Tanh, ReLU, Softmax"]),
+            """, ["'42' on 'Output' is not a defined Activation value; use one of: " + string.Join(", ", Enum.GetNames<Activation>())]),
 
         Case("ndsl007", """
             [Network(Inputs = 100000)]
