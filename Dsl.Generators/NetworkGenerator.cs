@@ -54,7 +54,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         });
 
         // [Dense] and [Dropout] properties of types without [Network] (NDSL010), grouped by type.
-        var layers = KnownNames.LayerAttributes.Select(attribute => StrayLayers(context, attribute)).ToList();
+        var layers = KnownNames.LayerAttributes.Select(attribute => StrayLayers(context, attribute.MetadataName)).ToList();
         var strayLayers = layers.Skip(1)
             .Aggregate(layers[0], static (all, next) => all.Combine(next).Select(static (pair, _) => pair.Left.AddRange(pair.Right)))
             .SelectMany(static (strays, _) => GroupByType(strays))

@@ -181,7 +181,7 @@ public sealed class DiagnosticTests
         {
             [Dense(1, (Activation)42)] public partial Layer [|Output|] { get; }
         }
-        """, "NDSL006", "'42' on 'Output' is not a defined Activation value; use one of: Identity, Sigmoid, Tanh, ReLU, Softmax");
+        """, "NDSL006", "'42' on 'Output' is not a defined Activation value; use one of: " + Values<Activation>());
 
     // Not also "binary cross-entropy needs a sigmoid output, but 'Output' has a 42 output".
     [Fact]
@@ -193,7 +193,7 @@ public sealed class DiagnosticTests
         {
             [Dense(1, (Activation)42)] public partial Layer [|Output|] { get; }
         }
-        """, "NDSL006", "'42' on 'Output' is not a defined Activation value; use one of: Identity, Sigmoid, Tanh, ReLU, Softmax");
+        """, "NDSL006", "'42' on 'Output' is not a defined Activation value; use one of: " + Values<Activation>());
 
     [Fact]
     public void NDSL006_UndefinedLoss() => AssertDiagnostic("""
@@ -204,7 +204,7 @@ public sealed class DiagnosticTests
         {
             [Dense(1)] public partial Layer Output { get; }
         }
-        """, "NDSL006", "'7' on 'Net' is not a defined Loss value; use one of: MeanSquaredError, BinaryCrossEntropy, CategoricalCrossEntropy");
+        """, "NDSL006", "'7' on 'Net' is not a defined Loss value; use one of: " + Values<Loss>());
 
     [Fact]
     public void NDSL006_UndefinedInitializer() => AssertDiagnostic("""
@@ -215,7 +215,10 @@ public sealed class DiagnosticTests
         {
             [Dense(1, Init = (Initializer)9)] public partial Layer [|Output|] { get; }
         }
-        """, "NDSL006", "'9' on 'Output' is not a defined Initializer value; use one of: GlorotUniform, HeUniform, GlorotNormal, HeNormal, Zeros");
+        """, "NDSL006", "'9' on 'Output' is not a defined Initializer value; use one of: " + Values<Initializer>());
+
+    // The message lists the enum's values, so adding an activation or a loss changes no test here.
+    private static string Values<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetNames<TEnum>());
 
     // ---- NDSL007: parameter count overflow -------------------------------------------------
 
@@ -389,6 +392,23 @@ public sealed class DiagnosticTests
         """, "NDSL013", $"Network 'Net' is {what}; a network must be a non-generic, non-static partial class",
         compilerErrors: compilerErrors.Length == 0 ? null : compilerErrors);
 
+    // A generated file cannot reopen a file-local type, so nothing can join a network nested in
+    // one: the compiler rejects its partial layer (CS9248), and the generator says why.
+    [Fact]
+    public void NDSL013_NetworkNestedInAFileLocalClass() => AssertDiagnostic("""
+        using NetDsl;
+
+        file partial class Outer
+        {
+            [Network(Inputs = 2)]
+            public partial class [|Net|]
+            {
+                [Dense(1)] public partial Layer Output { get; }
+            }
+        }
+        """, "NDSL013", "Network 'Net' is nested in file-local class 'Outer'; a network must be a non-generic, non-static partial class",
+        compilerErrors: ["CS9248"]);
+
     // ---- NDSL014: dropout rate out of range ------------------------------------------------
 
     [Theory]
@@ -439,6 +459,49 @@ public sealed class DiagnosticTests
             [Dense(1)] public partial Layer Output { get; }
         }
         """, "NDSL016", "Network 'Net' derives from 'Model', which has no parameterless constructor it can call; the generated constructor Net(int seed) needs one");
+
+    // ---- NDSL017: a primary constructor with parameters ----------------------------------
+
+    // The generated Net(int seed) must call the primary constructor (CS8862) and has no arguments
+    // for it: an error that says what to write instead, rather than a compiler error in generated code.
+    [Fact]
+    public void NDSL017_PrimaryConstructorWithParameters() => AssertDiagnostic("""
+        using NetDsl;
+
+        [Network(Inputs = 2)]
+        public partial class [|Net|](string name, int size)
+        {
+            [Dense(1)] public partial Layer Output { get; }
+            public string Describe() => $"{name} {size}";
+        }
+        """, "NDSL017", "Network 'Net' has a primary constructor taking (string name, int size), which the generated constructor Net(int seed) must call but has no arguments for; declare an ordinary constructor instead, e.g. public Net(string name, int size) : this(seed: 0) { … }");
+
+    // One it can call without arguments, it calls: ': this()'. Then the primary constructor calls
+    // the base type's, so a base without a parameterless one is no NDSL016.
+    [Theory]
+    [InlineData("public partial class Net()", "")]
+    [InlineData("public partial class Net(string name = \"net\", params int[] sizes)", "public string Describe() => name + sizes.Length;")]
+    [InlineData("public partial class Net() : Model(\"net\")", "")]
+    public void A_primary_constructor_without_required_parameters_is_called(string declaration, string member)
+    {
+        var run = GeneratorHarness.Run($$"""
+            using NetDsl;
+
+            public abstract class Model(string name)
+            {
+                public string Name => name;
+            }
+
+            [Network(Inputs = 2)]
+            {{declaration}}
+            {
+                [Dense(1)] public partial Layer Output { get; }
+                {{member}}
+            }
+            """).AssertCompilesCleanly();
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("public Net(int seed) : this()", run.Source("Net.g.cs"));
+    }
 
     [Fact]
     public void A_base_type_with_a_parameterless_constructor_and_no_clashing_members_is_fine()

@@ -19,6 +19,9 @@ public sealed class EnumMirrorTests
     [Fact]
     public void InitializerKindMirrorsInitializer() => AssertMirrors<Initializer, InitializerKind>();
 
+    [Fact]
+    public void LayerKindMirrorsLayerKind() => AssertMirrors<LayerKind, NetDsl.Generators.Model.LayerKind>();
+
     private static void AssertMirrors<TRuntime, TMirror>() where TRuntime : struct, Enum where TMirror : struct, Enum
     {
         static IEnumerable<(string, int)> Members<T>() where T : struct, Enum =>

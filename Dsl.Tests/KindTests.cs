@@ -7,6 +7,8 @@ using Xunit;
 
 namespace NetDsl.Tests;
 
+using LayerKind = NetDsl.Generators.Model.LayerKind;
+
 /// <summary>
 /// Activations, losses and layer kinds are data in the generator: one entry each (see
 /// docs/extending.md). Every kind has exactly one, naming runtime functions that exist, and a value

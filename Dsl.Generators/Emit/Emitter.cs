@@ -99,9 +99,17 @@ internal static class Emitter
         w.Line();
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private Workspace? _workspace;");
+        w.Line("private static readonly global::NetDsl.LayerDescription[] _layers =");
+        w.Line("[");
+        foreach (var l in shape.Layers)
+            w.Line($"    {l.Emitter.Description(l)},");
+        w.Line("];");
         w.Line();
         w.Line("/// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>");
         w.Line("public global::System.Span<float> Parameters => _parameters;");
+        w.Line();
+        w.Line("/// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref=\"Parameters\"/>.</summary>");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);");
         w.Line();
         w.Line("int global::NetDsl.INetworkModel.InputSize => InputSize;");
         w.Line("int global::NetDsl.INetworkModel.OutputSize => OutputSize;");
@@ -112,7 +120,8 @@ internal static class Emitter
     private static void WriteConstructor(IndentedWriter w, NetworkShape shape)
     {
         w.Line("/// <summary>Creates the network with weights drawn from <paramref name=\"seed\"/> and zero biases: the same seed gives the same weights.</summary>");
-        using (w.Block($"public {Identifier(shape.Network.TypeName)}(int seed)"))
+        // A primary constructor must be called by every other one (CS8862); it takes no arguments (NDSL017).
+        using (w.Block($"public {Identifier(shape.Network.TypeName)}(int seed)" + (shape.Network.CallsPrimaryConstructor ? " : this()" : "")))
         {
             w.Line("global::System.Span<float> parameters = _parameters;");
             int stream = 0;
@@ -127,7 +136,7 @@ internal static class Emitter
         {
             string modifiers = l.Layer.Accessibility.Length == 0 ? "partial" : l.Layer.Accessibility + " partial";
             w.Line($"/// <summary>{l.Emitter.ViewSummary(l)}</summary>");
-            w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => {l.Emitter.ViewConstruction(l)};");
+            w.Line($"{modifiers} global::NetDsl.Layer {Identifier(l.Name)} => new(_layers[{Int(l.Index)}], _parameters);");
             w.Line();
         }
     }

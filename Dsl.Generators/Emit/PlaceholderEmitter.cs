@@ -72,6 +72,12 @@ internal static class PlaceholderEmitter
                     w.Line("/// <summary>All parameters; throws in this placeholder (the network has errors).</summary>");
                     w.Line($"public {Span} Parameters => {throws};");
                 }
+                if (api.Members.Contains("Layers"))
+                {
+                    Separate();
+                    w.Line("/// <summary>What each layer is; throws in this placeholder (the network has errors).</summary>");
+                    w.Line($"public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers => {throws};");
+                }
                 if (api.Constructor is { } initializer)
                 {
                     Separate();

@@ -1,13 +1,15 @@
 namespace NetDsl.Generators.Model;
 
 /// <summary>Everything the emitter needs about one network: plain values only, so it caches.</summary>
+/// <param name="CallsPrimaryConstructor">The class has a primary constructor taking no arguments, which the generated <c>(int seed)</c> one must call (<c>: this()</c>).</param>
 internal sealed record NetworkModel(
     string? Namespace,
     string TypeName,
     EquatableArray<ContainingTypeModel> ContainingTypes,
     int Inputs,
     LossKind Loss,
-    EquatableArray<LayerModel> Layers)
+    EquatableArray<LayerModel> Layers,
+    bool CallsPrimaryConstructor = false)
 {
     /// <summary>
     /// Namespace-qualified name with nested types joined by '+', as reflection writes it

@@ -10,8 +10,12 @@ internal static class KnownNames
     public const string DenseAttribute = "NetDsl.DenseAttribute";
     public const string DropoutAttribute = "NetDsl.DropoutAttribute";
 
-    /// <summary>The attributes that make a property a layer, one per <see cref="Model.LayerKind"/>.</summary>
-    public static readonly string[] LayerAttributes = [DenseAttribute, DropoutAttribute];
+    /// <summary>The attributes that make a property a layer, by metadata name, one per <see cref="Model.LayerKind"/>.</summary>
+    public static readonly (string MetadataName, Model.LayerKind Kind)[] LayerAttributes =
+    [
+        (DenseAttribute, Model.LayerKind.Dense),
+        (DropoutAttribute, Model.LayerKind.Dropout),
+    ];
     public const string Layer = "NetDsl.Layer";
 
     public const string NetworkModelInterface = "NetDsl.INetworkModel";
@@ -19,11 +23,11 @@ internal static class KnownNames
     /// <summary>The public members every network gets besides its constructor and layers (a placeholder declares them too).</summary>
     public static readonly string[] PublicMembers =
     [
-        "InputSize", "OutputSize", "ParameterCount", "Parameters", "Predict", "LossAndGradient", "Fit", "Evaluate",
+        "InputSize", "OutputSize", "ParameterCount", "Parameters", "Layers", "Predict", "LossAndGradient", "Fit", "Evaluate",
     ];
 
     /// <summary>Members every network gets, whatever its layers.</summary>
-    public static readonly string[] GeneratedMembers = [.. PublicMembers, "Workspace", "_parameters", "_workspace"];
+    public static readonly string[] GeneratedMembers = [.. PublicMembers, "Workspace", "_parameters", "_workspace", "_layers"];
 
     /// <summary>
     /// The part of each layer's method names after <c>Forward</c>/<c>Backward</c>, in the order of

@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using NetDsl.Generators.Model;
 
 namespace NetDsl.Generators.Parse;
 
@@ -16,49 +19,64 @@ internal abstract class KnownTypes
     public static readonly KnownTypes ByName = new Names();
 
     /// <summary>The compilation's NetDsl types, or null when it does not reference NetDsl (then there is nothing to analyse).</summary>
-    public static KnownTypes? Resolve(Compilation compilation) =>
-        compilation.GetTypeByMetadataName(KnownNames.NetworkAttribute) is { } network
-        && compilation.GetTypeByMetadataName(KnownNames.DenseAttribute) is { } dense
-        && compilation.GetTypeByMetadataName(KnownNames.DropoutAttribute) is { } dropout
-        && compilation.GetTypeByMetadataName(KnownNames.Layer) is { } layer
-            ? new Symbols(network, dense, dropout, layer)
-            : null;
+    public static KnownTypes? Resolve(Compilation compilation)
+    {
+        if (compilation.GetTypeByMetadataName(KnownNames.NetworkAttribute) is not { } network
+            || compilation.GetTypeByMetadataName(KnownNames.Layer) is not { } layer)
+            return null;
+        var layerAttributes = new List<(INamedTypeSymbol, LayerKind)>();
+        foreach (var (name, kind) in KnownNames.LayerAttributes)
+        {
+            if (compilation.GetTypeByMetadataName(name) is not { } attribute) return null;
+            layerAttributes.Add((attribute, kind));
+        }
+        return new Symbols(network, layer, layerAttributes);
+    }
 
     public abstract bool IsNetworkAttribute(ITypeSymbol? type);
 
-    public abstract bool IsDenseAttribute(ITypeSymbol? type);
-
-    public abstract bool IsDropoutAttribute(ITypeSymbol? type);
+    /// <summary>The layer kind an attribute declares ([Dense], [Dropout]), or null for any other.</summary>
+    public abstract LayerKind? LayerKindOf(ITypeSymbol? attribute);
 
     /// <summary>Exactly <c>NetDsl.Layer</c> (not <c>Layer?</c>, which is <c>Nullable&lt;Layer&gt;</c>).</summary>
     public abstract bool IsLayer(ITypeSymbol? type);
 
-    /// <summary>[Dense] or [Dropout]: an attribute that makes a property a layer.</summary>
-    public bool IsLayerAttribute(ITypeSymbol? type) => IsDenseAttribute(type) || IsDropoutAttribute(type);
+    /// <summary>An attribute that makes a property a layer.</summary>
+    public bool IsLayerAttribute(ITypeSymbol? type) => LayerKindOf(type) is not null;
 
     private sealed class Names : KnownTypes
     {
-        public override bool IsNetworkAttribute(ITypeSymbol? type) => Is(type, "NetworkAttribute");
+        public override bool IsNetworkAttribute(ITypeSymbol? type) => Is(type, KnownNames.NetworkAttribute);
 
-        public override bool IsDenseAttribute(ITypeSymbol? type) => Is(type, "DenseAttribute");
+        public override LayerKind? LayerKindOf(ITypeSymbol? attribute)
+        {
+            foreach (var (name, kind) in KnownNames.LayerAttributes)
+                if (Is(attribute, name)) return kind;
+            return null;
+        }
 
-        public override bool IsDropoutAttribute(ITypeSymbol? type) => Is(type, "DropoutAttribute");
+        public override bool IsLayer(ITypeSymbol? type) => Is(type, KnownNames.Layer);
 
-        public override bool IsLayer(ITypeSymbol? type) => Is(type, "Layer");
-
-        // NetDsl.{name}, a top-level type: what KnownNames spells as a metadata name, without building a string.
-        private static bool Is(ITypeSymbol? type, string name) =>
-            type is INamedTypeSymbol { ContainingType: null, Arity: 0 } named && named.Name == name
+        // A top-level type of namespace NetDsl, by its metadata name, without building a string.
+        private static bool Is(ITypeSymbol? type, string metadataName) =>
+            type is INamedTypeSymbol { ContainingType: null, Arity: 0 } named
+            && metadataName.Length == Prefix.Length + named.Name.Length
+            && metadataName.EndsWith(named.Name, StringComparison.Ordinal)
             && named.ContainingNamespace is { Name: "NetDsl", ContainingNamespace.IsGlobalNamespace: true };
+
+        private const string Prefix = "NetDsl.";
     }
 
-    private sealed class Symbols(INamedTypeSymbol network, INamedTypeSymbol dense, INamedTypeSymbol dropout, INamedTypeSymbol layer) : KnownTypes
+    private sealed class Symbols(INamedTypeSymbol network, INamedTypeSymbol layer, List<(INamedTypeSymbol Attribute, LayerKind Kind)> layerAttributes) : KnownTypes
     {
         public override bool IsNetworkAttribute(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, network);
 
-        public override bool IsDenseAttribute(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, dense);
-
-        public override bool IsDropoutAttribute(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, dropout);
+        public override LayerKind? LayerKindOf(ITypeSymbol? attribute)
+        {
+            foreach (var (symbol, kind) in layerAttributes)
+                if (SymbolEqualityComparer.Default.Equals(attribute, symbol)) return kind;
+            return null;
+        }
 
         public override bool IsLayer(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, layer);
     }

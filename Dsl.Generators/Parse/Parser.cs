@@ -49,6 +49,7 @@ internal static class Parser
             : type.IsStatic ? "static"
             : type.Arity > 0 ? "generic"
             : type.IsFileLocal ? "file-local"
+            : FileLocalContainer(type, cancellationToken) is { } fileLocal ? $"nested in file-local {fileLocal.Keyword} '{fileLocal.Name}'"
             : null;
         if (unsupported is not null)
             diagnostics.Add(Report(DiagnosticDescriptors.UnsupportedNetworkType, typeLocation, name, unsupported));
@@ -127,11 +128,14 @@ internal static class Parser
         if (!rejectedLayers)
             CheckArchitecture(name, typeLocation, inputs, loss, layers, layerMembers.Select(m => LocationInfo.From(m.Syntax.Identifier.GetLocation())).ToList(), diagnostics);
         CheckClashes(type, name, typeLocation, layers, diagnostics, cancellationToken);
+        var primary = PrimaryConstructor(type, cancellationToken);
+        CheckConstructors(type, primary, name, typeLocation, diagnostics);
 
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
         var errors = diagnostics.Where(IsError).Select(d => d.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToEquatableArray();
         if (errors.Count == 0)
-            return new ParseResult(new NetworkModel(ns, name, containing, inputs, loss, layers.ToEquatableArray()), null, diagnostics.ToEquatableArray(), ReportedByGenerator: false);
+            return new ParseResult(new NetworkModel(ns, name, containing, inputs, loss, layers.ToEquatableArray(), CallsPrimaryConstructor: primary is not null),
+                null, diagnostics.ToEquatableArray(), ReportedByGenerator: false);
         var placeholder = CanAddGeneratedCode(type, declaration, cancellationToken)
             ? Placeholders.ForNetwork(type, new TypeShell(ns, containing, Keyword(declaration), name, TypeParameters(type)), errors, types, cancellationToken)
             : null;
@@ -142,14 +146,14 @@ internal static class Parser
     /// Whether a generated file can add members to <paramref name="type"/>, as declared by
     /// <paramref name="declaration"/>: the declaration and those of the types containing it are
     /// partial, and the type is neither static (a network's members are instance members) nor
-    /// file-local (a generated file is another file). When it cannot, the compiler reports its own
+    /// file-local, nor nested in a file-local type (a generated file is another file). When it cannot, the compiler reports its own
     /// declaration error (CS0751, CS0260, CS0708, CS9248…).
     /// </summary>
     public static bool CanAddGeneratedCode(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         if (type.IsStatic || type.IsFileLocal || !IsPartial(declaration)) return false;
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            if (Declaration(outer, cancellationToken) is not { } outerSyntax || !IsPartial(outerSyntax)) return false;
+            if (outer.IsFileLocal || Declaration(outer, cancellationToken) is not { } outerSyntax || !IsPartial(outerSyntax)) return false;
         return true;
     }
 
@@ -213,15 +217,25 @@ internal static class Parser
         // The implementation must repeat the declaration's accessibility modifiers exactly.
         string accessibility = string.Join(" ", syntax.Modifiers.Where(m => m.Kind() is SyntaxKind.PublicKeyword
             or SyntaxKind.InternalKeyword or SyntaxKind.ProtectedKeyword or SyntaxKind.PrivateKeyword).Select(m => m.Text));
-        if (types.IsDropoutAttribute(attribute.AttributeClass))
+        return types.LayerKindOf(attribute.AttributeClass) switch
         {
-            // The attribute takes a double (Keras's [Dropout(0.2)]); the generated code works in float.
-            float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double r ? (float)r : float.NaN;
-            if (!(rate >= 0f && rate < 1f))
-                diagnostics.Add(Report(DiagnosticDescriptors.DropoutRateOutOfRange, location, property.Name, rate.ToString("R", CultureInfo.InvariantCulture)));
-            return new LayerModel(property.Name, accessibility, LayerKind.Dropout, 0, ActivationKind.Identity, InitializerKind.GlorotUniform, rate);
-        }
+            LayerKind.Dense => ParseDense(property.Name, accessibility, attribute, location, diagnostics),
+            LayerKind.Dropout => ParseDropout(property.Name, accessibility, attribute, location, diagnostics),
+            var kind => throw new InvalidOperationException($"Unknown layer kind {kind}"),
+        };
+    }
 
+    private static LayerModel ParseDropout(string name, string accessibility, AttributeData attribute, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        // The attribute takes a double (Keras's [Dropout(0.2)]); the generated code works in float.
+        float rate = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is double r ? (float)r : float.NaN;
+        if (!(rate >= 0f && rate < 1f))
+            diagnostics.Add(Report(DiagnosticDescriptors.DropoutRateOutOfRange, location, name, rate.ToString("R", CultureInfo.InvariantCulture)));
+        return new LayerModel(name, accessibility, LayerKind.Dropout, 0, ActivationKind.Identity, InitializerKind.GlorotUniform, rate);
+    }
+
+    private static LayerModel ParseDense(string name, string accessibility, AttributeData attribute, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
         var args = attribute.ConstructorArguments;
         int units = args.Length > 0 && args[0].Value is int u ? u : 0;
         int activation = args.Length > 1 && args[1].Value is int a ? a : 0;
@@ -229,10 +243,10 @@ internal static class Parser
         foreach (var named in attribute.NamedArguments)
             if (named.Key == "Init" && named.Value.Value is int i) initializer = i;
         if (units <= 0)
-            diagnostics.Add(Report(DiagnosticDescriptors.UnitsNotPositive, location, property.Name, units.ToString(CultureInfo.InvariantCulture)));
-        CheckDefined<ActivationKind>(activation, "Activation", property.Name, location, diagnostics);
-        CheckDefined<InitializerKind>(initializer, "Initializer", property.Name, location, diagnostics);
-        return new LayerModel(property.Name, accessibility, LayerKind.Dense, units, (ActivationKind)activation, (InitializerKind)initializer, 0f);
+            diagnostics.Add(Report(DiagnosticDescriptors.UnitsNotPositive, location, name, units.ToString(CultureInfo.InvariantCulture)));
+        CheckDefined<ActivationKind>(activation, "Activation", name, location, diagnostics);
+        CheckDefined<InitializerKind>(initializer, "Initializer", name, location, diagnostics);
+        return new LayerModel(name, accessibility, LayerKind.Dense, units, (ActivationKind)activation, (InitializerKind)initializer, 0f);
     }
 
     private static void CheckArchitecture(string network, LocationInfo? networkLocation, int inputs, LossKind loss,
@@ -300,11 +314,41 @@ internal static class Parser
                     && member is not IMethodSymbol { MethodKind: MethodKind.Constructor })
                     diagnostics.Add(Report(DiagnosticDescriptors.MemberClash, networkLocation, $"{baseType.Name}.{member.Name}", network,
                         What(member.Name), $"it is inherited from '{baseType.Name}': derive '{network}' from another type, or rename it there"));
+    }
 
-        // The generated constructor calls the base type's parameterless constructor.
+    /// <summary>
+    /// What the generated <c>(int seed)</c> constructor calls: the primary constructor, which it
+    /// can call only without arguments (<c>: this()</c>; with parameters it has none to pass:
+    /// NDSL017), or else the base type's parameterless constructor (NDSL016 when there is none).
+    /// </summary>
+    private static void CheckConstructors(INamedTypeSymbol type, IMethodSymbol? primary, string network, LocationInfo? networkLocation, List<DiagnosticInfo> diagnostics)
+    {
+        if (primary is not null)
+        {
+            // A record is NDSL013 already; one int is the seeded constructor's signature (NDSL012).
+            if (!type.IsRecord && !primary.Parameters.All(p => p.IsOptional || p.IsParams)
+                && !(primary.Parameters.Length == 1 && primary.Parameters[0].Type.SpecialType == SpecialType.System_Int32))
+                diagnostics.Add(Report(DiagnosticDescriptors.PrimaryConstructorWithParameters, networkLocation, network,
+                    string.Join(", ", primary.Parameters.Select(p => p.Type.ToDisplayString() + " " + p.Name))));
+            return;
+        }
         if (type.BaseType is { SpecialType: not SpecialType.System_Object } parent
             && !parent.InstanceConstructors.Any(c => c.DeclaredAccessibility != Accessibility.Private && c.Parameters.All(p => p.IsOptional || p.IsParams)))
             diagnostics.Add(Report(DiagnosticDescriptors.NoParameterlessBaseConstructor, networkLocation, network, parent.Name));
+    }
+
+    /// <summary>The type's primary constructor (<c>class Net(string name)</c>), or null.</summary>
+    internal static IMethodSymbol? PrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.InstanceConstructors.FirstOrDefault(c => !c.IsImplicitlyDeclared
+            && c.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax));
+
+    /// <summary>The innermost file-local type <paramref name="type"/> is nested in: a generated file cannot reopen it.</summary>
+    private static (string Keyword, string Name)? FileLocalContainer(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            if (outer.IsFileLocal)
+                return (Declaration(outer, cancellationToken) is { } syntax ? Keyword(syntax) : "class", outer.Name);
+        return null;
     }
 
     /// <summary>

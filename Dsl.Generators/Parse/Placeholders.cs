@@ -29,7 +29,7 @@ internal static class Placeholders
             cancellationToken.ThrowIfCancellationRequested();
             var layerAttributes = property.GetAttributes().Where(a => types.IsLayerAttribute(a.AttributeClass)).ToList();
             if (layerAttributes.Count == 0) continue;
-            dropout |= layerAttributes.Any(a => types.IsDropoutAttribute(a.AttributeClass));
+            dropout |= layerAttributes.Any(a => types.LayerKindOf(a.AttributeClass) is { } kind && Emit.Layers.LayerEmitters.For(kind).DrawsMasks);
             if (Implementation(property, cancellationToken) is { } implementation) properties.Add(implementation);
         }
 
@@ -98,8 +98,7 @@ internal static class Placeholders
         if (type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && !Parser.IsGeneratedByNetDsl(c)
                 && c.Parameters.Length == 1 && c.Parameters[0].Type.SpecialType == SpecialType.System_Int32))
             return null;
-        var primary = type.InstanceConstructors.FirstOrDefault(c => !c.IsImplicitlyDeclared
-            && c.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax));
+        var primary = Parser.PrimaryConstructor(type, cancellationToken);
         if (primary is not null) return Chain("this", primary);
         if (type.BaseType is not { SpecialType: not SpecialType.System_Object } parent
             || parent.InstanceConstructors.Any(c => IsAccessible(c, type) && c.Parameters.All(p => p.IsOptional || p.IsParams)))

@@ -46,10 +46,13 @@ internal sealed record BuildCase(string Name, IReadOnlyList<(string File, string
 /// <summary>A diagnostic line of the build output: <c>file(line,col): error ID: message [project]</c>, with the file name only.</summary>
 internal sealed record BuildDiagnostic(string File, int Line, int Column, string Severity, string Id, string Message)
 {
+    /// <summary>The help link MSBuild prints after the message, in parentheses; not part of <see cref="ToString"/>.</summary>
+    public string? HelpLink { get; init; }
+
     public override string ToString() => $"{File}({Line},{Column}): {Severity} {Id}: {Message}";
 }
 
-/// <summary>The projects: one per NDSL error id (two for NDSL013: one the analyzer reports, one the generator), the warning with and without #pragma, and several errors together.</summary>
+/// <summary>The projects: one per NDSL error id (three for NDSL013: one the analyzer reports, two the generator), the warning with and without #pragma, and several errors together.</summary>
 internal static class RealBuildCases
 {
     /// <summary>Top-level statements that use the network as users do: the constructor, Predict, Fit, Evaluate.</summary>
@@ -127,7 +130,7 @@ internal static class RealBuildCases
             {
                 [Dense(1, (Activation)42)] public partial Layer {|NDSL006:Output|} { get; }
             }
-            """, ["'42' on 'Output' is not a defined Activation value; use one of: Identity, Sigmoid, Tanh, ReLU, Softmax"]),
+            """, ["'42' on 'Output' is not a defined Activation value; use one of: " + string.Join(", ", Enum.GetNames<Activation>())]),
 
         Case("ndsl007", """
             [Network(Inputs = 100000)]
@@ -233,6 +236,20 @@ internal static class RealBuildCases
             """, ["Network 'Net' is static; a network must be a non-generic, non-static partial class"],
             compilerErrors: ["CS0708", "CS9248"], program: "System.Console.WriteLine(typeof(Net));"),
 
+        // Nested in a file-local class, which a generated file cannot reopen: the compiler rejects
+        // the partial layer (CS9248), and the generator reports NDSL013.
+        Case("ndsl013-file-local", """
+            file partial class Outer
+            {
+                [Network(Inputs = 2)]
+                public partial class {|NDSL013:Net|}
+                {
+                    [Dense(1)] public partial Layer Output { get; }
+                }
+            }
+            """, ["Network 'Net' is nested in file-local class 'Outer'; a network must be a non-generic, non-static partial class"],
+            compilerErrors: ["CS9248"], program: "System.Console.WriteLine(\"file-local\");"),
+
         Case("ndsl014", """
             [Network(Inputs = 2)]
             public partial class Net
@@ -267,6 +284,18 @@ internal static class RealBuildCases
                 [Dense(1)] public partial Layer Output { get; }
             }
             """, ["Network 'Net' derives from 'Model', which has no parameterless constructor it can call; the generated constructor Net(int seed) needs one"]),
+
+        // The placeholder's Net(int seed) passes defaults to the primary constructor, so the program compiles.
+        Case("ndsl017", """
+            [Network(Inputs = 2)]
+            public partial class {|NDSL017:Net|}(string name)
+            {
+                [Dense(1)] public partial Layer Output { get; }
+
+                /// <summary>Its name.</summary>
+                public string Name => name;
+            }
+            """, ["Network 'Net' has a primary constructor taking (string name), which the generated constructor Net(int seed) must call but has no arguments for; declare an ordinary constructor instead, e.g. public Net(string name) : this(seed: 0) { … }"]),
 
         // Several networks in several files, each with its errors, and one no code can join (not
         // partial, nor are its layers): the compiler has nothing to say, so the analyzer reports

@@ -31,6 +31,9 @@ public sealed class RealBuildTests(RealBuildFixture build, ITestOutputHelper out
         Assert.Equal(project.CompilerErrors.Order(StringComparer.Ordinal),
             result.Diagnostics.Where(d => !d.Id.StartsWith("NDSL", StringComparison.Ordinal)).Select(d => d.Id).Distinct().Order(StringComparer.Ordinal));
         Assert.DoesNotContain(result.Lines, line => line.Contains(".g.cs", StringComparison.Ordinal));
+        // Each NDSL diagnostic links to its page.
+        Assert.All(result.Diagnostics.Where(d => d.Id.StartsWith("NDSL", StringComparison.Ordinal)),
+            d => Assert.Equal($"https://github.com/netdsl/netdsl/blob/main/docs/diagnostics/{d.Id}.md", d.HelpLink));
         // A project that fails produces no assembly.
         Assert.Equal(project.Fails, !result.Built);
     }
@@ -64,9 +67,10 @@ public sealed class RealBuildFixture : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    // file(line,col): error ID: message [project], the canonical form MSBuild prints; or "origin : error ID: …" without a position.
-    private static readonly Regex Located = new(@"^(?<file>.+?)\((?<line>\d+),(?<col>\d+)(?:,\d+,\d+)?\): (?<severity>error|warning) (?<id>[A-Z]+\d+): (?<message>.*) \[(?<project>[^\[\]]+\.csproj)\]$");
-    private static readonly Regex Unlocated = new(@"^.+? : (?<severity>error|warning) (?<id>[A-Z]+\d+): (?<message>.*) \[(?<project>[^\[\]]+\.csproj)\]$");
+    // file(line,col): error ID: message (help link) [project], the canonical form MSBuild prints (the help
+    // link when the diagnostic has one); or "origin : error ID: …" without a position.
+    private static readonly Regex Located = new(@"^(?<file>.+?)\((?<line>\d+),(?<col>\d+)(?:,\d+,\d+)?\): (?<severity>error|warning) (?<id>[A-Z]+\d+): (?<message>.*?)(?: \((?<help>https?://[^\s()]+)\))? \[(?<project>[^\[\]]+\.csproj)\]$");
+    private static readonly Regex Unlocated = new(@"^.+? : (?<severity>error|warning) (?<id>[A-Z]+\d+): (?<message>.*?)(?: \((?<help>https?://[^\s()]+)\))? \[(?<project>[^\[\]]+\.csproj)\]$");
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "netdsl-build-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -117,7 +121,8 @@ public sealed class RealBuildFixture : IDisposable
                 match.Success ? Path.GetFileName(match.Groups["file"].Value) : "",
                 match.Success ? int.Parse(match.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0,
                 match.Success ? int.Parse(match.Groups["col"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0,
-                unlocated.Groups["severity"].Value, unlocated.Groups["id"].Value, unlocated.Groups["message"].Value));
+                unlocated.Groups["severity"].Value, unlocated.Groups["id"].Value, unlocated.Groups["message"].Value)
+                { HelpLink = unlocated.Groups["help"].Success ? unlocated.Groups["help"].Value : null });
         }
         foreach (var (name, result) in Results)
             result.Built = File.Exists(Path.Combine(_root, name, "bin", "Debug", "net10.0", name + ".dll"));

@@ -27,9 +27,18 @@ namespace Regression
 
         private readonly float[] _parameters = new float[ParameterCount];
         private Workspace? _workspace;
+        private static readonly global::NetDsl.LayerDescription[] _layers =
+        [
+            global::NetDsl.LayerDescription.Dense("First", 9, 8, global::NetDsl.Activation.Tanh, global::NetDsl.Initializer.GlorotUniform, 0),
+            global::NetDsl.LayerDescription.Dense("Second", 8, 8, global::NetDsl.Activation.ReLU, global::NetDsl.Initializer.GlorotUniform, 80),
+            global::NetDsl.LayerDescription.Dense("Output", 8, 1, global::NetDsl.Activation.Identity, global::NetDsl.Initializer.GlorotUniform, 152),
+        ];
 
         /// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>
         public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref="Parameters"/>.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);
 
         int global::NetDsl.INetworkModel.InputSize => InputSize;
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
@@ -52,13 +61,13 @@ namespace Regression
         }
 
         /// <summary>First: dense 9 → 8; weights at [0, 72), biases at [72, 80) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer First => new("First", _parameters, 0, 8, 9);
+        public partial global::NetDsl.Layer First => new(_layers[0], _parameters);
 
         /// <summary>Second: dense 8 → 8; weights at [80, 144), biases at [144, 152) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Second => new("Second", _parameters, 80, 8, 8);
+        public partial global::NetDsl.Layer Second => new(_layers[1], _parameters);
 
         /// <summary>Output: dense 8 → 1; weights at [152, 160), biases at [160, 161) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Output => new("Output", _parameters, 152, 1, 8);
+        public partial global::NetDsl.Layer Output => new(_layers[2], _parameters);
 
         /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
         /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>

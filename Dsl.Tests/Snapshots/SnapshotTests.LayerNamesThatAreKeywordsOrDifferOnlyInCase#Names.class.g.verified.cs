@@ -28,9 +28,19 @@ namespace Names
 
         private readonly float[] _parameters = new float[ParameterCount];
         private Workspace? _workspace;
+        private static readonly global::NetDsl.LayerDescription[] _layers =
+        [
+            global::NetDsl.LayerDescription.Dense("int", 2, 2, global::NetDsl.Activation.Identity, global::NetDsl.Initializer.GlorotUniform, 0),
+            global::NetDsl.LayerDescription.Dense("output", 2, 2, global::NetDsl.Activation.Identity, global::NetDsl.Initializer.GlorotUniform, 6),
+            global::NetDsl.LayerDescription.Dense("Output", 2, 2, global::NetDsl.Activation.Identity, global::NetDsl.Initializer.GlorotUniform, 12),
+            global::NetDsl.LayerDescription.Dense("Final", 2, 1, global::NetDsl.Activation.Identity, global::NetDsl.Initializer.GlorotUniform, 18),
+        ];
 
         /// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>
         public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref="Parameters"/>.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);
 
         int global::NetDsl.INetworkModel.InputSize => InputSize;
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
@@ -56,16 +66,16 @@ namespace Names
         }
 
         /// <summary>int: dense 2 → 2; weights at [0, 4), biases at [4, 6) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer @int => new("int", _parameters, 0, 2, 2);
+        public partial global::NetDsl.Layer @int => new(_layers[0], _parameters);
 
         /// <summary>output: dense 2 → 2; weights at [6, 10), biases at [10, 12) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer output => new("output", _parameters, 6, 2, 2);
+        public partial global::NetDsl.Layer output => new(_layers[1], _parameters);
 
         /// <summary>Output: dense 2 → 2; weights at [12, 16), biases at [16, 18) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Output => new("Output", _parameters, 12, 2, 2);
+        public partial global::NetDsl.Layer Output => new(_layers[2], _parameters);
 
         /// <summary>Final: dense 2 → 1; weights at [18, 20), biases at [20, 21) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Final => new("Final", _parameters, 18, 1, 2);
+        public partial global::NetDsl.Layer Final => new(_layers[3], _parameters);
 
         /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
         /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>

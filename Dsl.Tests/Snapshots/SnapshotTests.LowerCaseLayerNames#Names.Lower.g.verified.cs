@@ -28,9 +28,18 @@ namespace Names
 
         private readonly float[] _parameters = new float[ParameterCount];
         private Workspace? _workspace;
+        private static readonly global::NetDsl.LayerDescription[] _layers =
+        [
+            global::NetDsl.LayerDescription.Dense("hidden", 2, 3, global::NetDsl.Activation.Tanh, global::NetDsl.Initializer.GlorotUniform, 0),
+            global::NetDsl.LayerDescription.Dropout("_drop", 3, 0.5f, 9),
+            global::NetDsl.LayerDescription.Dense("output", 3, 1, global::NetDsl.Activation.Sigmoid, global::NetDsl.Initializer.GlorotUniform, 9),
+        ];
 
         /// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>
         public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref="Parameters"/>.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);
 
         int global::NetDsl.INetworkModel.InputSize => InputSize;
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
@@ -50,13 +59,13 @@ namespace Names
         }
 
         /// <summary>hidden: dense 2 → 3; weights at [0, 6), biases at [6, 9) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer hidden => new("hidden", _parameters, 0, 3, 2);
+        public partial global::NetDsl.Layer hidden => new(_layers[0], _parameters);
 
         /// <summary>_drop: dropout over 3 units; it has no parameters.</summary>
-        public partial global::NetDsl.Layer _drop => new("_drop", _parameters, 9, 3, 3, hasParameters: false);
+        public partial global::NetDsl.Layer _drop => new(_layers[1], _parameters);
 
         /// <summary>output: dense 3 → 1; weights at [9, 12), biases at [12, 13) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer output => new("output", _parameters, 9, 1, 3);
+        public partial global::NetDsl.Layer output => new(_layers[2], _parameters);
 
         /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
         /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>

@@ -27,9 +27,16 @@ namespace Generic
 
             private readonly float[] _parameters = new float[ParameterCount];
             private Workspace? _workspace;
+            private static readonly global::NetDsl.LayerDescription[] _layers =
+            [
+                global::NetDsl.LayerDescription.Dense("Output", 2, 1, global::NetDsl.Activation.Identity, global::NetDsl.Initializer.GlorotUniform, 0),
+            ];
 
             /// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>
             public global::System.Span<float> Parameters => _parameters;
+
+            /// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref="Parameters"/>.</summary>
+            public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);
 
             int global::NetDsl.INetworkModel.InputSize => InputSize;
             int global::NetDsl.INetworkModel.OutputSize => OutputSize;
@@ -46,7 +53,7 @@ namespace Generic
             }
 
             /// <summary>Output: dense 2 → 1; weights at [0, 2), biases at [2, 3) of <see cref="Parameters"/>.</summary>
-            public partial global::NetDsl.Layer Output => new("Output", _parameters, 0, 1, 2);
+            public partial global::NetDsl.Layer Output => new(_layers[0], _parameters);
 
             /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
             /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>

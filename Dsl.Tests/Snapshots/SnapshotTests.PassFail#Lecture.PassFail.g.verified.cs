@@ -27,9 +27,17 @@ namespace Lecture
 
         private readonly float[] _parameters = new float[ParameterCount];
         private Workspace? _workspace;
+        private static readonly global::NetDsl.LayerDescription[] _layers =
+        [
+            global::NetDsl.LayerDescription.Dense("Hidden", 2, 3, global::NetDsl.Activation.Sigmoid, global::NetDsl.Initializer.GlorotUniform, 0),
+            global::NetDsl.LayerDescription.Dense("Output", 3, 1, global::NetDsl.Activation.Sigmoid, global::NetDsl.Initializer.GlorotUniform, 9),
+        ];
 
         /// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>
         public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref="Parameters"/>.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);
 
         int global::NetDsl.INetworkModel.InputSize => InputSize;
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
@@ -49,10 +57,10 @@ namespace Lecture
         }
 
         /// <summary>Hidden: dense 2 → 3; weights at [0, 6), biases at [6, 9) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Hidden => new("Hidden", _parameters, 0, 3, 2);
+        public partial global::NetDsl.Layer Hidden => new(_layers[0], _parameters);
 
         /// <summary>Output: dense 3 → 1; weights at [9, 12), biases at [12, 13) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Output => new("Output", _parameters, 9, 1, 3);
+        public partial global::NetDsl.Layer Output => new(_layers[1], _parameters);
 
         /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
         /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>

@@ -22,6 +22,9 @@ namespace Records
         /// <summary>All parameters; throws in this placeholder (the network has errors).</summary>
         public global::System.Span<float> Parameters => throw global::NetDslPlaceholder.Error();
 
+        /// <summary>What each layer is; throws in this placeholder (the network has errors).</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers => throw global::NetDslPlaceholder.Error();
+
         /// <summary>Creates the network; throws in this placeholder (the network has errors).</summary>
         public Net(int seed) : this(default(string)!) => throw global::NetDslPlaceholder.Error();
 

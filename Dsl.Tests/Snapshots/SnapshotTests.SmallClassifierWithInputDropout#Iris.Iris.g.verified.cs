@@ -27,9 +27,17 @@ namespace Iris
 
         private readonly float[] _parameters = new float[ParameterCount];
         private Workspace? _workspace;
+        private static readonly global::NetDsl.LayerDescription[] _layers =
+        [
+            global::NetDsl.LayerDescription.Dropout("InputDrop", 4, 0.1f, 0),
+            global::NetDsl.LayerDescription.Dense("Output", 4, 3, global::NetDsl.Activation.Softmax, global::NetDsl.Initializer.Zeros, 0),
+        ];
 
         /// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>
         public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref="Parameters"/>.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);
 
         int global::NetDsl.INetworkModel.InputSize => InputSize;
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
@@ -46,10 +54,10 @@ namespace Iris
         }
 
         /// <summary>InputDrop: dropout over 4 units; it has no parameters.</summary>
-        public partial global::NetDsl.Layer InputDrop => new("InputDrop", _parameters, 0, 4, 4, hasParameters: false);
+        public partial global::NetDsl.Layer InputDrop => new(_layers[0], _parameters);
 
         /// <summary>Output: dense 4 → 3; weights at [0, 12), biases at [12, 15) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Output => new("Output", _parameters, 0, 3, 4);
+        public partial global::NetDsl.Layer Output => new(_layers[1], _parameters);
 
         /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
         /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>

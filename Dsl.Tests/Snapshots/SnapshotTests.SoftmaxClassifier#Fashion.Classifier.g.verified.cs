@@ -28,9 +28,18 @@ namespace Fashion
 
         private readonly float[] _parameters = new float[ParameterCount];
         private Workspace? _workspace;
+        private static readonly global::NetDsl.LayerDescription[] _layers =
+        [
+            global::NetDsl.LayerDescription.Dense("Hidden", 784, 128, global::NetDsl.Activation.ReLU, global::NetDsl.Initializer.HeUniform, 0),
+            global::NetDsl.LayerDescription.Dropout("Drop", 128, 0.2f, 100480),
+            global::NetDsl.LayerDescription.Dense("Output", 128, 10, global::NetDsl.Activation.Softmax, global::NetDsl.Initializer.GlorotUniform, 100480),
+        ];
 
         /// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>
         public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref="Parameters"/>.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);
 
         int global::NetDsl.INetworkModel.InputSize => InputSize;
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
@@ -50,13 +59,13 @@ namespace Fashion
         }
 
         /// <summary>Hidden: dense 784 → 128; weights at [0, 100352), biases at [100352, 100480) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Hidden => new("Hidden", _parameters, 0, 128, 784);
+        public partial global::NetDsl.Layer Hidden => new(_layers[0], _parameters);
 
         /// <summary>Drop: dropout over 128 units; it has no parameters.</summary>
-        public partial global::NetDsl.Layer Drop => new("Drop", _parameters, 100480, 128, 128, hasParameters: false);
+        public partial global::NetDsl.Layer Drop => new(_layers[1], _parameters);
 
         /// <summary>Output: dense 128 → 10; weights at [100480, 101760), biases at [101760, 101770) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Output => new("Output", _parameters, 100480, 10, 128);
+        public partial global::NetDsl.Layer Output => new(_layers[2], _parameters);
 
         /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
         /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>

@@ -26,9 +26,17 @@ namespace Wide
 
         private readonly float[] _parameters = new float[ParameterCount];
         private Workspace? _workspace;
+        private static readonly global::NetDsl.LayerDescription[] _layers =
+        [
+            global::NetDsl.LayerDescription.Dense("Hidden", 16, 20000, global::NetDsl.Activation.Sigmoid, global::NetDsl.Initializer.GlorotNormal, 0),
+            global::NetDsl.LayerDescription.Dense("Output", 20000, 4, global::NetDsl.Activation.Tanh, global::NetDsl.Initializer.HeNormal, 340000),
+        ];
 
         /// <summary>All parameters, layer after layer: each layer's weights row-major [units × inputs], then its bias.</summary>
         public global::System.Span<float> Parameters => _parameters;
+
+        /// <summary>What each layer is, in order: its kind, size, activation and initializer or dropout rate, and where its parameters sit in <see cref="Parameters"/>.</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> Layers { get; } = global::System.Array.AsReadOnly(_layers);
 
         int global::NetDsl.INetworkModel.InputSize => InputSize;
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
@@ -48,10 +56,10 @@ namespace Wide
         }
 
         /// <summary>Hidden: dense 16 → 20000; weights at [0, 320000), biases at [320000, 340000) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Hidden => new("Hidden", _parameters, 0, 20000, 16);
+        public partial global::NetDsl.Layer Hidden => new(_layers[0], _parameters);
 
         /// <summary>Output: dense 20000 → 4; weights at [340000, 420000), biases at [420000, 420004) of <see cref="Parameters"/>.</summary>
-        public partial global::NetDsl.Layer Output => new("Output", _parameters, 340000, 4, 20000);
+        public partial global::NetDsl.Layer Output => new(_layers[1], _parameters);
 
         /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
         /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>

@@ -42,8 +42,8 @@ internal sealed class DenseLayerEmitter : ILayerEmitter
     public string ViewSummary(LayerShape l) =>
         $"{l.Name}: dense {l.Inputs} → {l.Outputs}; weights at [{l.Offset}, {BiasOffset(l)}), biases at [{BiasOffset(l)}, {l.Offset + l.ParameterCount}) of <see cref=\"Parameters\"/>.";
 
-    public string ViewConstruction(LayerShape l) =>
-        $"new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)})";
+    public string Description(LayerShape l) =>
+        $"global::NetDsl.LayerDescription.Dense(\"{l.Name}\", {Int(l.Inputs)}, {Int(l.Outputs)}, global::NetDsl.Activation.{l.Layer.Activation}, global::NetDsl.Initializer.{l.Layer.Initializer}, {Int(l.Offset)})";
 
     public void WriteInitialization(IndentedWriter w, LayerShape l, ref int stream)
     {

@@ -34,8 +34,8 @@ internal sealed class DropoutLayerEmitter : ILayerEmitter
 
     public string ViewSummary(LayerShape l) => $"{l.Name}: dropout over {l.Outputs} units; it has no parameters.";
 
-    public string ViewConstruction(LayerShape l) =>
-        $"new(\"{l.Name}\", _parameters, {Int(l.Offset)}, {Int(l.Outputs)}, {Int(l.Inputs)}, hasParameters: false)";
+    public string Description(LayerShape l) =>
+        $"global::NetDsl.LayerDescription.Dropout(\"{l.Name}\", {Int(l.Outputs)}, {Float(l.Layer.DropoutRate)}, {Int(l.Offset)})";
 
     public void WriteInitialization(IndentedWriter w, LayerShape l, ref int stream) { }
 

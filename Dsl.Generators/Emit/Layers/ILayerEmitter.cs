@@ -33,8 +33,8 @@ internal interface ILayerEmitter
     /// <summary>The summary of its <c>Layer</c> view property.</summary>
     string ViewSummary(LayerShape layer);
 
-    /// <summary>The expression its <c>Layer</c> view property returns.</summary>
-    string ViewConstruction(LayerShape layer);
+    /// <summary>What it is, for the network's <c>Layers</c> and its view: a <c>NetDsl.LayerDescription</c> factory call.</summary>
+    string Description(LayerShape layer);
 
     /// <summary>Its lines in the <c>(int seed)</c> constructor; <paramref name="stream"/> numbers the random streams of the layers with weights.</summary>
     void WriteInitialization(IndentedWriter w, LayerShape layer, ref int stream);
