@@ -44,8 +44,8 @@ public sealed record Adadelta(
             rho = settings.Rho;
             oneMinusRho = (float)(1.0 - settings.Rho);
             epsilon = settings.Epsilon;
-            meanSquareGradient = new float[parameterCount];
-            meanSquareDelta = new float[parameterCount];
+            meanSquareGradient = CreateBuffer();
+            meanSquareDelta = CreateBuffer();
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>

@@ -41,7 +41,7 @@ public sealed record Adagrad(
         {
             learningRate = settings.LearningRate;
             epsilon = settings.Epsilon;
-            accumulator = new float[parameterCount];
+            accumulator = CreateBuffer();
             accumulator.AsSpan().Fill(settings.InitialAccumulatorValue);
         }
 

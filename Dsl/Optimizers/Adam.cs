@@ -57,9 +57,9 @@ public sealed record Adam(
             oneMinusBeta2 = (float)(1.0 - beta2);
             epsilon = settings.Epsilon;
             amsgrad = settings.Amsgrad;
-            m = new float[parameterCount];
-            v = new float[parameterCount];
-            vMax = amsgrad ? new float[parameterCount] : [];
+            m = CreateBuffer();
+            v = CreateBuffer();
+            vMax = amsgrad ? CreateBuffer() : [];
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration)

@@ -77,6 +77,25 @@ public abstract class OptimizerState
     /// <summary>Counts a step whose update <see cref="UpdateChunk"/> then applies chunk by chunk, possibly in parallel.</summary>
     internal void BeginStep() => Iterations++;
 
+    /// <summary>Uncounts the step just begun: the trainer undid its update.</summary>
+    internal void CancelStep() => Iterations--;
+
+    private readonly List<float[]> _buffers = [];
+
+    /// <summary>
+    /// A buffer of one float per parameter (velocities, moments, accumulators…), zeros. Make the state's
+    /// buffers with it: a trainer that undoes a step whose update overflowed restores them, and checks them.
+    /// </summary>
+    protected float[] CreateBuffer()
+    {
+        var buffer = new float[ParameterCount];
+        _buffers.Add(buffer);
+        return buffer;
+    }
+
+    /// <summary>The buffers made by <see cref="CreateBuffer"/>, in order.</summary>
+    internal IReadOnlyList<float[]> Buffers => _buffers;
+
     /// <summary>The current step's update over parameters [offset, offset + length): every rule is elementwise.</summary>
     internal void UpdateChunk(Span<float> parameters, ReadOnlySpan<float> gradient, int offset) =>
         Update(parameters, gradient, offset, Iterations);

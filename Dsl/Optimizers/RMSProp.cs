@@ -53,9 +53,9 @@ public sealed record RMSProp(
             epsilon = settings.Epsilon;
             centered = settings.Centered;
             // Like Keras, the optional buffers exist only when their option is on.
-            meanSquare = new float[parameterCount];
-            meanGradient = centered ? new float[parameterCount] : [];
-            velocity = momentum > 0f ? new float[parameterCount] : [];
+            meanSquare = CreateBuffer();
+            meanGradient = centered ? CreateBuffer() : [];
+            velocity = momentum > 0f ? CreateBuffer() : [];
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>

@@ -46,7 +46,7 @@ public sealed record Sgd(float LearningRate = 0.01f) : Optimizer
             momentum = settings.Momentum;
             nesterov = settings.Nesterov;
             // Like Keras, the velocity exists only when momentum is on.
-            velocity = momentum != 0f ? new float[parameterCount] : [];
+            velocity = momentum != 0f ? CreateBuffer() : [];
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration)

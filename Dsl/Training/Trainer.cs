@@ -17,7 +17,10 @@ public sealed class Trainer : IDisposable
     private readonly LossAndAccuracy[] _shardPasses;   // each shard's loss and accuracy counts
     private readonly float[] _batchInputs, _batchTargets;
     private readonly bool[] _chunkFinite;    // per chunk of the parameters: its values checked finite
-    private readonly Action<int> _runShard, _reduceChunk, _updateChunk;
+    private readonly float[][] _stateBuffers;            // the optimizer state's per-parameter buffers
+    private readonly float[] _undoParameters;            // what a step's update overwrites, to put back if it overflows
+    private readonly float[][] _undoBuffers;
+    private readonly Action<int> _runShard, _reduceChunk, _updateChunk, _undoChunk;
     private ShardPlan _plan;
     private float _scale;
     private DropoutStream _dropout;
@@ -68,9 +71,13 @@ public sealed class Trainer : IDisposable
         _batchInputs = new float[maxBatchSize * network.InputSize];
         _batchTargets = new float[maxBatchSize * network.OutputSize];
         _chunkFinite = new bool[(network.Parameters.Length + ChunkSize - 1) / ChunkSize];
+        _stateBuffers = [.. OptimizerState.Buffers];
+        _undoParameters = new float[network.Parameters.Length];
+        _undoBuffers = [.. _stateBuffers.Select(buffer => new float[buffer.Length])];
         _runShard = RunShard;
         _reduceChunk = ReduceShards;
         _updateChunk = UpdateChunk;
+        _undoChunk = UndoChunk;
     }
 
     /// <summary>The largest batch a step takes.</summary>
@@ -85,8 +92,9 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// One optimizer step on a batch (row-major inputs <c>[rows × InputSize]</c> and targets
     /// <c>[rows × OutputSize]</c>). Returns the batch's mean loss, the value before the update.
-    /// Throws <see cref="TrainingDivergedException"/> and leaves the parameters untouched when the loss
-    /// or gradient is not finite; also throws, at once, when a finite gradient's update overflows a weight.
+    /// Throws <see cref="TrainingDivergedException"/> and leaves the parameters and the optimizer's state
+    /// untouched when the loss or gradient is not finite, or when a finite gradient's update would overflow
+    /// a weight or the optimizer's state (that update is undone).
     /// </summary>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ulong dropoutSeed = 0)
     {
@@ -145,9 +153,15 @@ public sealed class Trainer : IDisposable
         if (!AllTrue(_chunkFinite)) return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteGradient);
         OptimizerState.BeginStep();
         _pool.Run(_chunkFinite.Length, _updateChunk);
-        // A finite gradient can still overflow a weight (a huge learning rate): say so at once.
-        var failure = AllTrue(_chunkFinite) ? StepFailure.None : StepFailure.NonFiniteUpdate;
-        return _last = new StepResult(loss, correct, counted, failure);
+        // A finite gradient can still overflow a weight or the optimizer's state (a huge learning rate):
+        // undo the whole step, every chunk, and say so at once.
+        if (!AllTrue(_chunkFinite))
+        {
+            _pool.Run(_chunkFinite.Length, _undoChunk);
+            OptimizerState.CancelStep();
+            return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteUpdate);
+        }
+        return _last = new StepResult(loss, correct, counted, StepFailure.None);
     }
 
     private static bool AllTrue(bool[] flags)
@@ -178,13 +192,29 @@ public sealed class Trainer : IDisposable
         _chunkFinite[chunk] = DataChecks.AllFinite(sum);
     }
 
-    // The optimizer's rule is elementwise, so its chunks can run on any worker.
+    // The optimizer's rule is elementwise, so its chunks can run on any worker. Each keeps a copy of what it
+    // overwrites (read while the update needs it in cache anyway) and checks what it wrote.
     private void UpdateChunk(int chunk)
     {
         var (start, length) = Chunk(chunk);
         Span<float> parameters = _network.Parameters.Slice(start, length);
+        parameters.CopyTo(_undoParameters.AsSpan(start, length));
+        for (int b = 0; b < _stateBuffers.Length; b++)
+            _stateBuffers[b].AsSpan(start, length).CopyTo(_undoBuffers[b].AsSpan(start, length));
         OptimizerState.UpdateChunk(parameters, _gradients[0].AsSpan(start, length), start);
-        _chunkFinite[chunk] = DataChecks.AllFinite(parameters); // still in cache: the check is cheap
+        bool finite = DataChecks.AllFinite(parameters); // still in cache: the checks are cheap
+        for (int b = 0; b < _stateBuffers.Length; b++)
+            finite &= DataChecks.AllFinite(_stateBuffers[b].AsSpan(start, length));
+        _chunkFinite[chunk] = finite;
+    }
+
+    // Puts back what UpdateChunk overwrote.
+    private void UndoChunk(int chunk)
+    {
+        var (start, length) = Chunk(chunk);
+        _undoParameters.AsSpan(start, length).CopyTo(_network.Parameters.Slice(start, length));
+        for (int b = 0; b < _stateBuffers.Length; b++)
+            _undoBuffers[b].AsSpan(start, length).CopyTo(_stateBuffers[b].AsSpan(start, length));
     }
 
     private (int Start, int Length) Chunk(int chunk)
