@@ -35,12 +35,13 @@ public sealed record Adadelta(
 
     private sealed class State : OptimizerState
     {
-        private readonly float learningRate, rho, oneMinusRho, epsilon;
+        private readonly float rho, oneMinusRho, epsilon;
         private readonly float[] meanSquareGradient, meanSquareDelta;
 
-        public State(Adadelta settings, int parameterCount) : base(parameterCount)
+        private float learningRate => StepLearningRate;
+
+        public State(Adadelta settings, int parameterCount) : base(settings, parameterCount)
         {
-            learningRate = settings.LearningRate;
             rho = settings.Rho;
             oneMinusRho = (float)(1.0 - settings.Rho);
             epsilon = settings.Epsilon;

@@ -18,6 +18,16 @@ namespace NetDsl;
 /// </remarks>
 public abstract record Optimizer
 {
+    /// <summary>η, Keras's <c>learning_rate</c> as a number: the rate of every step, unless <see cref="LearningRateSchedule"/> is set.</summary>
+    public abstract float LearningRate { get; init; }
+
+    /// <summary>
+    /// A learning rate that changes with the step, as Keras's <c>learning_rate</c> given a
+    /// <c>LearningRateSchedule</c>: <c>new Adam { LearningRateSchedule = new ExponentialDecay(0.01f, DecaySteps: 1000, DecayRate: 0.96f) }</c>.
+    /// When set, <see cref="LearningRate"/> is not used. Null (the default): the constant <see cref="LearningRate"/>.
+    /// </summary>
+    public LearningRateSchedule? LearningRateSchedule { get; init; }
+
     /// <summary>Creates the state for <paramref name="parameterCount"/> parameters.</summary>
     /// <exception cref="ArgumentOutOfRangeException">
     /// A setting is out of range, or <paramref name="parameterCount"/> is negative.
@@ -41,6 +51,9 @@ public abstract record Optimizer
 
     private ArgumentOutOfRangeException OutOfRange(string setting, float value, string expected) =>
         new(setting, value, $"{GetType().Name}.{setting} must be {expected}, got {value}.");
+
+    /// <summary>Checks the settings every optimizer has (the state's constructor calls it).</summary>
+    internal void CheckCommonSettings() => LearningRateSchedule?.CheckSettings();
 }
 
 /// <summary>The running state of one optimizer over one parameter buffer.</summary>
@@ -51,36 +64,86 @@ public abstract record Optimizer
 /// </remarks>
 public abstract class OptimizerState
 {
+    private float _learningRate;
+    private readonly List<float[]> _buffers = [];
+
     /// <summary>Number of parameters this state was sized for.</summary>
     public int ParameterCount { get; }
 
     /// <summary>Steps taken so far.</summary>
     public long Iterations { get; private set; }
 
-    protected OptimizerState(int parameterCount)
+    /// <summary>The schedule that gives each step its learning rate, or null for a constant one.</summary>
+    public LearningRateSchedule? LearningRateSchedule { get; }
+
+    /// <summary>
+    /// The learning rate the next step uses (Keras's <c>optimizer.learning_rate</c>): the schedule at
+    /// <see cref="Iterations"/>, or the constant rate, which starts as the optimizer's
+    /// <see cref="Optimizer.LearningRate"/> and can be set, as a callback lowering it on a plateau does.
+    /// The state keeps it: a later Fit that continues this state continues at the rate it was set to.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set while a schedule gives the rate (Keras raises too).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not finite and ≥ 0.</exception>
+    public float LearningRate
     {
+        get => LearningRateSchedule is { } schedule ? schedule.LearningRateAt(Iterations) : _learningRate;
+        set
+        {
+            if (LearningRateSchedule is not null)
+                throw new InvalidOperationException(
+                    "This optimizer's learning rate comes from its LearningRateSchedule, so it cannot be set; " +
+                    "give the optimizer a constant LearningRate (and no schedule) to set it while training.");
+            if (!(value >= 0f) || float.IsPositiveInfinity(value))
+                throw new ArgumentOutOfRangeException(nameof(LearningRate), value, $"The learning rate must be a finite value ≥ 0, got {value}.");
+            _learningRate = value;
+        }
+    }
+
+    /// <summary>
+    /// The learning rate of the step being applied, for <see cref="Update"/>: computed once a step, before
+    /// the step is counted (a schedule gets the steps taken before this one, from 0, as in Keras).
+    /// </summary>
+    protected float StepLearningRate { get; private set; }
+
+    /// <summary>A state for <paramref name="settings"/> (whose common settings it checks) over <paramref name="parameterCount"/> parameters.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range, or <paramref name="parameterCount"/> is negative.</exception>
+    protected OptimizerState(Optimizer settings, int parameterCount)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
+        settings.CheckCommonSettings();
         ParameterCount = parameterCount;
+        LearningRateSchedule = settings.LearningRateSchedule;
+        _learningRate = settings.LearningRate;
     }
 
     /// <summary>Applies one update: <paramref name="parameters"/> moves against <paramref name="gradient"/>.</summary>
     /// <exception cref="ArgumentException">Either span's length is not <see cref="ParameterCount"/>.</exception>
+    /// <exception cref="InvalidOperationException">The schedule gave a learning rate that is not finite and ≥ 0.</exception>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         if (parameters.Length != ParameterCount || gradient.Length != ParameterCount)
             throw new ArgumentException(
                 $"Expected {ParameterCount} parameters and gradients, got {parameters.Length} parameters and {gradient.Length} gradients.");
-        Iterations++;
+        BeginStep();
         Update(parameters, gradient, 0, Iterations);
     }
 
-    /// <summary>Counts a step whose update <see cref="UpdateChunk"/> then applies chunk by chunk, possibly in parallel.</summary>
-    internal void BeginStep() => Iterations++;
+    /// <summary>
+    /// Starts a step whose update <see cref="UpdateChunk"/> then applies chunk by chunk, possibly in parallel:
+    /// its learning rate, once; then the count.
+    /// </summary>
+    internal void BeginStep()
+    {
+        float rate = LearningRate;
+        if (!(rate >= 0f) || float.IsPositiveInfinity(rate))
+            throw new InvalidOperationException($"The learning-rate schedule {LearningRateSchedule} gave {rate} at step {Iterations}; a learning rate must be finite and ≥ 0.");
+        StepLearningRate = rate;
+        Iterations++;
+    }
 
     /// <summary>Uncounts the step just begun: the trainer undid its update.</summary>
     internal void CancelStep() => Iterations--;
-
-    private readonly List<float[]> _buffers = [];
 
     /// <summary>
     /// A buffer of one float per parameter (velocities, moments, accumulators…), zeros. Make the state's

@@ -40,13 +40,14 @@ public sealed record RMSProp(
 
     private sealed class State : OptimizerState
     {
-        private readonly float learningRate, rho, oneMinusRho, momentum, epsilon;
+        private readonly float rho, oneMinusRho, momentum, epsilon;
         private readonly bool centered;
         private readonly float[] meanSquare, meanGradient, velocity;
 
-        public State(RMSProp settings, int parameterCount) : base(parameterCount)
+        private float learningRate => StepLearningRate;
+
+        public State(RMSProp settings, int parameterCount) : base(settings, parameterCount)
         {
-            learningRate = settings.LearningRate;
             rho = settings.Rho;
             oneMinusRho = (float)(1.0 - settings.Rho);
             momentum = settings.Momentum;
