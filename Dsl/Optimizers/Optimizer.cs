@@ -79,7 +79,7 @@ public abstract class OptimizerState
     /// <summary>
     /// The learning rate the next step uses (Keras's <c>optimizer.learning_rate</c>): the schedule at
     /// <see cref="Iterations"/>, or the constant rate, which starts as the optimizer's
-    /// <see cref="Optimizer.LearningRate"/> and can be set, as a callback lowering it on a plateau does.
+    /// <see cref="Optimizer.LearningRate"/> and can be set, as <see cref="ReduceLROnPlateau"/> does.
     /// The state keeps it: a later Fit that continues this state continues at the rate it was set to.
     /// </summary>
     /// <exception cref="InvalidOperationException">Set while a schedule gives the rate (Keras raises too).</exception>
