@@ -76,9 +76,12 @@ public sealed class Trainer : IDisposable
         _batchInputs = new float[maxBatchSize * network.InputSize];
         _batchTargets = new float[maxBatchSize * network.OutputSize];
         _chunkFinite = new bool[(network.Parameters.Length + ChunkSize - 1) / ChunkSize];
-        (_pieceStart, _pieceLength, _pieceVariable, _chunkFirstPiece, int variables) = Pieces(Variables(network), network.Parameters.Length);
+        // Only ClipNorm works per variable; everything else takes the whole buffer as one.
+        var variables = OptimizerState.ClipsEachVariable ? Variables(network)
+            : network.Parameters.Length == 0 ? [] : [(0, network.Parameters.Length)];
+        (_pieceStart, _pieceLength, _pieceVariable, _chunkFirstPiece) = Pieces(variables, network.Parameters.Length);
         _pieceSquares = new double[OptimizerState.NeedsNorms ? _pieceStart.Length : 0];
-        _variableDivisor = new float[variables];
+        _variableDivisor = new float[variables.Count];
         _stateBuffers = [.. OptimizerState.Buffers];
         _undoParameters = new float[network.Parameters.Length];
         _undoBuffers = [.. _stateBuffers.Select(buffer => new float[buffer.Length])];
@@ -278,7 +281,7 @@ public sealed class Trainer : IDisposable
     }
 
     // The variables cut at chunk boundaries, in order, and where each chunk's pieces begin.
-    private static (int[] Start, int[] Length, int[] Variable, int[] ChunkFirst, int Variables) Pieces(List<(int Start, int Length)> variables, int count)
+    private static (int[] Start, int[] Length, int[] Variable, int[] ChunkFirst) Pieces(List<(int Start, int Length)> variables, int count)
     {
         var start = new List<int>();
         var length = new List<int>();
@@ -299,7 +302,7 @@ public sealed class Trainer : IDisposable
             while (p < start.Count && start[p] < c * ChunkSize) p++;
             chunkFirst[c] = p;
         }
-        return ([.. start], [.. length], [.. variable], chunkFirst, variables.Count);
+        return ([.. start], [.. length], [.. variable], chunkFirst);
     }
 
     private (int Start, int Length) Chunk(int chunk)
