@@ -43,6 +43,25 @@ public sealed class AllocationTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(nameof(PassFail), 8)]
+    [InlineData(nameof(KernelClassifier), 64)]
+    public void Trainer_Step_with_a_schedule_clipping_and_weight_decay_allocates_nothing(string network, int batch)
+    {
+        var s = Subject.Create(network);
+        var (x, y) = TestData.For(s.Spec, batch, seed: 1);
+        foreach (var optimizer in new Optimizer[]
+        {
+            new AdamW { ClipNorm = 0.5f, LearningRateSchedule = new CosineDecay(1e-3f, 1000, WarmupTarget: 1e-2f, WarmupSteps: 10) },
+            new Sgd(0.01f) { GlobalClipNorm = 1f, WeightDecay = 0.01f, LearningRateSchedule = new PiecewiseConstantDecay([100], [0.01f, 0.001f]) },
+        })
+        {
+            using var trainer = new Trainer(s.Network, optimizer, batch, maxDegreeOfParallelism: 1);
+            ulong seed = 0;
+            Assert.Equal(0, AllocatedOnThisThread(() => trainer.Step(x, y, seed++)));
+        }
+    }
+
+    [Theory]
     [InlineData(nameof(KernelClassifier), 64, 2)]
     [InlineData(nameof(KernelDropout), 128, 4)]
     public void Trainer_Step_allocates_nothing_on_several_threads(string network, int batch, int threads)

@@ -49,12 +49,65 @@ public partial class TrainerStepTests
         var net = new OverfittingNet(seed: 1);
         using var trainer = new Trainer(net, new Sgd(1e37f), maxBatchSize: 1);
         var error = Assert.Throws<TrainingDivergedException>(() => trainer.Step([0.5f], [1000f]));
-        Assert.Contains("the update made some parameters non-finite", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(StepFailure.NonFiniteUpdate, error.Failure);
+        Assert.StartsWith("The update would have made some parameters or optimizer state non-finite", error.Message);
 
-        var fit = Assert.Throws<TrainingDivergedException>(() => new OverfittingNet(seed: 1).Fit([0.5f, -0.5f], [1000f, -1000f],
+        var fitted = new OverfittingNet(seed: 1);
+        var fit = Assert.Throws<TrainingDivergedException>(() => fitted.Fit([0.5f, -0.5f], [1000f, -1000f],
             new TrainOptions { BatchSize = 1, Optimizer = new Sgd(1e37f), Shuffle = false }));
         Assert.Equal((1, 1), (fit.Epoch, fit.Batch));
         Assert.Contains("epoch 1, batch 1 of 2", fit.Message);
+        Assert.Equal(Bits(new OverfittingNet(seed: 1).Parameters), Bits(fitted.Parameters)); // the step was undone
+    }
+
+    [Fact]
+    public void An_update_that_overflows_is_undone_weights_velocity_and_iteration_count()
+    {
+        // SGD with momentum at 10³⁷ towards 1000: the velocity −10³⁷·g, and so the weights, overflow.
+        var net = new OverfittingNet(seed: 1);
+        var before = Bits(net.Parameters);
+        using var trainer = new Trainer(net, new Sgd(1e37f) { Momentum = 0.5f }, maxBatchSize: 1);
+        var result = trainer.TryStep([0.5f], [1000f]);
+        Assert.Equal(StepFailure.NonFiniteUpdate, result.Failure);
+        Assert.Equal(before, Bits(net.Parameters));
+        Assert.Equal(0, trainer.OptimizerState.Iterations);
+        Assert.All(trainer.OptimizerState.Buffers.Single(), v => Assert.Equal(0f, v)); // the velocity
+    }
+
+    [Fact]
+    public void An_optimizer_state_that_overflows_is_undone_too_and_training_goes_on_as_if_that_step_never_was()
+    {
+        // Adam on zeroed weights. One good step, then inputs of 10¹⁹: the loss (4·10³⁵) and the gradient
+        // (≈ 1.3·10³⁷) are finite but g² is not, so v would become ∞ while the weights barely move (m/∞ = 0);
+        // the step after would then make every weight NaN.
+        var a = new Linear64(seed: 1);
+        var b = new Linear64(seed: 1);
+        a.Parameters.Clear();
+        b.Parameters.Clear();
+        using var trainerA = new Trainer(a, new Adam(1e-3f), maxBatchSize: 1);
+        using var trainerB = new Trainer(b, new Adam(1e-3f), maxBatchSize: 1);
+        float[] ones = Enumerable.Repeat(1f, 64).ToArray(), huge = Enumerable.Repeat(1e19f, 64).ToArray();
+        trainerA.Step(ones, [2f]);
+        trainerB.Step(ones, [2f]);
+        var moments = trainerA.OptimizerState.Buffers.Select(buffer => Bits(buffer)).ToArray();
+
+        var bad = trainerA.TryStep(huge, [0f]);
+        Assert.Equal(StepFailure.NonFiniteUpdate, bad.Failure);
+        Assert.True(float.IsFinite(bad.Loss));
+        Assert.Equal(1, trainerA.OptimizerState.Iterations);
+        Assert.Equal(moments, trainerA.OptimizerState.Buffers.Select(buffer => Bits(buffer)).ToArray());
+        Assert.Equal(Bits(b.Parameters), Bits(a.Parameters));
+
+        trainerA.Step(ones, [2f]);
+        trainerB.Step(ones, [2f]);
+        Assert.Equal(Bits(b.Parameters), Bits(a.Parameters));
+    }
+
+    private static int[] Bits(ReadOnlySpan<float> values)
+    {
+        var bits = new int[values.Length];
+        for (int i = 0; i < bits.Length; i++) bits[i] = BitConverter.SingleToInt32Bits(values[i]);
+        return bits;
     }
 
     [Fact]

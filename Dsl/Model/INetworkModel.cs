@@ -21,6 +21,14 @@ public interface INetworkModel
     /// <summary>All parameters, layer after layer: weights <c>[units × fanIn]</c> then bias.</summary>
     Span<float> Parameters { get; }
 
+    /// <summary>
+    /// The layers in order (dropout layers too, with no parameters), each a view of <see cref="Parameters"/>,
+    /// for what works per variable as Keras does: <see cref="Optimizer.ClipNorm"/> clips each layer's weights
+    /// and each layer's bias by their own norm. Null (the default) when the network does not list them; the
+    /// whole buffer is then one variable.
+    /// </summary>
+    IReadOnlyList<Layer>? Layers => null;
+
     /// <summary>Scratch buffers for batches of up to <paramref name="maxRows"/> examples.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     NetworkWorkspace CreateWorkspace(int maxRows);

@@ -36,17 +36,18 @@ public sealed record Adadelta(
 
     private sealed class State : OptimizerState
     {
-        private readonly float learningRate, rho, oneMinusRho, epsilon;
+        private readonly float rho, oneMinusRho, epsilon;
         private readonly float[] meanSquareGradient, meanSquareDelta;
 
-        public State(Adadelta settings, int parameterCount) : base(parameterCount)
+        private float learningRate => StepLearningRate;
+
+        public State(Adadelta settings, int parameterCount) : base(settings, parameterCount)
         {
-            learningRate = settings.LearningRate;
             rho = settings.Rho;
             oneMinusRho = (float)(1.0 - settings.Rho);
             epsilon = settings.Epsilon;
-            meanSquareGradient = new float[parameterCount];
-            meanSquareDelta = new float[parameterCount];
+            meanSquareGradient = CreateBuffer();
+            meanSquareDelta = CreateBuffer();
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>

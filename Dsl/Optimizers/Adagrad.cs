@@ -35,14 +35,15 @@ public sealed record Adagrad(
 
     private sealed class State : OptimizerState
     {
-        private readonly float learningRate, epsilon;
+        private readonly float epsilon;
         private readonly float[] accumulator;
 
-        public State(Adagrad settings, int parameterCount) : base(parameterCount)
+        private float learningRate => StepLearningRate;
+
+        public State(Adagrad settings, int parameterCount) : base(settings, parameterCount)
         {
-            learningRate = settings.LearningRate;
             epsilon = settings.Epsilon;
-            accumulator = new float[parameterCount];
+            accumulator = CreateBuffer();
             accumulator.AsSpan().Fill(settings.InitialAccumulatorValue);
         }
 

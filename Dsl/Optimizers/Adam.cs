@@ -44,23 +44,24 @@ public sealed record Adam(
 
     private sealed class State : OptimizerState
     {
-        private readonly double learningRate, beta1, beta2;
+        private readonly double beta1, beta2;
         private readonly float oneMinusBeta1, oneMinusBeta2, epsilon;
         private readonly bool amsgrad;
         private readonly float[] m, v, vMax;
 
-        public State(Adam settings, int parameterCount) : base(parameterCount)
+        private double learningRate => StepLearningRate;
+
+        public State(Adam settings, int parameterCount) : base(settings, parameterCount)
         {
-            learningRate = settings.LearningRate;
             beta1 = settings.Beta1;
             beta2 = settings.Beta2;
             oneMinusBeta1 = (float)(1.0 - beta1);
             oneMinusBeta2 = (float)(1.0 - beta2);
             epsilon = settings.Epsilon;
             amsgrad = settings.Amsgrad;
-            m = new float[parameterCount];
-            v = new float[parameterCount];
-            vMax = amsgrad ? new float[parameterCount] : [];
+            m = CreateBuffer();
+            v = CreateBuffer();
+            vMax = amsgrad ? CreateBuffer() : [];
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration)

@@ -41,22 +41,23 @@ public sealed record RMSProp(
 
     private sealed class State : OptimizerState
     {
-        private readonly float learningRate, rho, oneMinusRho, momentum, epsilon;
+        private readonly float rho, oneMinusRho, momentum, epsilon;
         private readonly bool centered;
         private readonly float[] meanSquare, meanGradient, velocity;
 
-        public State(RMSProp settings, int parameterCount) : base(parameterCount)
+        private float learningRate => StepLearningRate;
+
+        public State(RMSProp settings, int parameterCount) : base(settings, parameterCount)
         {
-            learningRate = settings.LearningRate;
             rho = settings.Rho;
             oneMinusRho = (float)(1.0 - settings.Rho);
             momentum = settings.Momentum;
             epsilon = settings.Epsilon;
             centered = settings.Centered;
             // Like Keras, the optional buffers exist only when their option is on.
-            meanSquare = new float[parameterCount];
-            meanGradient = centered ? new float[parameterCount] : [];
-            velocity = momentum > 0f ? new float[parameterCount] : [];
+            meanSquare = CreateBuffer();
+            meanGradient = centered ? CreateBuffer() : [];
+            velocity = momentum > 0f ? CreateBuffer() : [];
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration) =>

@@ -37,17 +37,18 @@ public sealed record Sgd(float LearningRate = 0.01f) : Optimizer
 
     private sealed class State : OptimizerState
     {
-        private readonly float learningRate, momentum;
+        private readonly float momentum;
         private readonly bool nesterov;
         private readonly float[] velocity;
 
-        public State(Sgd settings, int parameterCount) : base(parameterCount)
+        private float learningRate => StepLearningRate;
+
+        public State(Sgd settings, int parameterCount) : base(settings, parameterCount)
         {
-            learningRate = settings.LearningRate;
             momentum = settings.Momentum;
             nesterov = settings.Nesterov;
             // Like Keras, the velocity exists only when momentum is on.
-            velocity = momentum != 0f ? new float[parameterCount] : [];
+            velocity = momentum != 0f ? CreateBuffer() : [];
         }
 
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, int offset, long iteration)

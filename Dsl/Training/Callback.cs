@@ -4,7 +4,7 @@ namespace NetDsl;
 /// Code that Fit runs at fixed points of training, as Keras's <c>keras.callbacks.Callback</c>: derive
 /// from it, override the hooks you need and pass it in <see cref="TrainOptions.Callbacks"/>. Each hook
 /// gets the Fit's <see cref="TrainingContext"/>: the options, the history so far, read access to the
-/// parameters, the optimizer's state, and <see cref="TrainingContext.StopTraining"/>.
+/// parameters, the optimizer's state (its learning rate can be set), and <see cref="TrainingContext.StopTraining"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -111,7 +111,11 @@ public sealed class TrainingContext
     /// <summary>The network's parameters, layer after layer, as they are now (read only).</summary>
     public ReadOnlySpan<float> Parameters => Network.Parameters;
 
-    /// <summary>The optimizer's running state: moments, accumulators, <see cref="OptimizerState.Iterations"/>.</summary>
+    /// <summary>
+    /// The optimizer's running state: <see cref="OptimizerState.Iterations"/>, and the
+    /// <see cref="OptimizerState.LearningRate"/> the next step uses, which a callback may set (as
+    /// <see cref="ReduceLROnPlateau"/> does, and Keras's callbacks set <c>optimizer.learning_rate</c>).
+    /// </summary>
     public OptimizerState Optimizer { get; }
 
     /// <summary>The options this Fit was given.</summary>

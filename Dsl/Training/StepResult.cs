@@ -9,7 +9,10 @@ public enum StepFailure
     NonFiniteLoss,
     /// <summary>The loss is finite but a value of its gradient is not; nothing was changed.</summary>
     NonFiniteGradient,
-    /// <summary>The gradient is finite but the update overflowed a parameter (a learning rate far too large).</summary>
+    /// <summary>
+    /// The gradient is finite but the update overflowed a parameter or the optimizer's state (a learning rate far
+    /// too large); the update was undone, so nothing was changed either.
+    /// </summary>
     NonFiniteUpdate,
 }
 
@@ -29,8 +32,8 @@ public readonly struct StepResult
         "Try a smaller learning rate or check the data.",
         "the gradient is not finite (the loss is); the step was not applied, so the network keeps the parameters of its last good step. " +
         "Try a smaller learning rate or check the data.",
-        "the update made some parameters non-finite (the learning rate is too large for these gradients); " +
-        "the parameters of the last good step are lost. Try a smaller learning rate.",
+        "the update would have made some parameters or optimizer state non-finite (the learning rate is too large for these gradients); " +
+        "it was undone, so the network keeps the parameters of its last good step. Try a smaller learning rate.",
     ];
 
     private static readonly string[] Sentences = [.. Reasons.Select(r => r.Length == 0 ? r : char.ToUpperInvariant(r[0]) + r[1..])];

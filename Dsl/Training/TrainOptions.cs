@@ -64,7 +64,7 @@ public sealed record TrainOptions
 
     /// <summary>
     /// Code to run at the start and end of training, of each epoch and after each batch, as Keras's
-    /// <c>callbacks</c>: your own <see cref="Callback"/> subclasses.
+    /// <c>callbacks</c>: <see cref="ReduceLROnPlateau"/>, or your own <see cref="Callback"/>.
     /// They run in list order, after the history and <see cref="EarlyStopping"/> and before
     /// <see cref="Progress"/>; see <see cref="Callback"/>.
     /// </summary>

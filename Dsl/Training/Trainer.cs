@@ -17,12 +17,20 @@ public sealed class Trainer : IDisposable
     private readonly LossAndAccuracy[] _shardPasses;   // each shard's loss and accuracy counts
     private readonly float[] _batchInputs, _batchTargets;
     private readonly bool[] _chunkFinite;    // per chunk of the parameters: its values checked finite
-    private readonly Action<int> _runShard, _reduceChunk, _updateChunk;
+    private readonly float[][] _stateBuffers;            // the optimizer state's per-parameter buffers
+    private readonly float[] _undoParameters;            // what a step's update overwrites, to put back if it overflows
+    private readonly float[][] _undoBuffers;
+    private readonly Action<int> _runShard, _reduceChunk, _updateChunk, _undoChunk;
     private ShardPlan _plan;
     private float _scale;
     private DropoutStream _dropout;
     private StepResult _last;
-    private const int ChunkSize = 16384;
+    private const int ChunkSize = OptimizerState.ChunkSize;
+    // The variables (Keras's: each layer's weights, each layer's bias) cut at chunk boundaries into pieces, in
+    // order; for ClipNorm and GlobalClipNorm, each piece's Σ g², and each variable's divisor.
+    private readonly int[] _pieceStart, _pieceLength, _pieceVariable, _chunkFirstPiece;
+    private readonly double[] _pieceSquares;
+    private readonly float[] _variableDivisor;
 
     /// <summary>
     /// A trainer for <paramref name="network"/> with batches of up to <paramref name="maxBatchSize"/>
@@ -68,9 +76,19 @@ public sealed class Trainer : IDisposable
         _batchInputs = new float[maxBatchSize * network.InputSize];
         _batchTargets = new float[maxBatchSize * network.OutputSize];
         _chunkFinite = new bool[(network.Parameters.Length + ChunkSize - 1) / ChunkSize];
+        // Only ClipNorm works per variable; everything else takes the whole buffer as one.
+        var variables = OptimizerState.ClipsEachVariable ? Variables(network)
+            : network.Parameters.Length == 0 ? [] : [(0, network.Parameters.Length)];
+        (_pieceStart, _pieceLength, _pieceVariable, _chunkFirstPiece) = Pieces(variables, network.Parameters.Length);
+        _pieceSquares = new double[OptimizerState.NeedsNorms ? _pieceStart.Length : 0];
+        _variableDivisor = new float[variables.Count];
+        _stateBuffers = [.. OptimizerState.Buffers];
+        _undoParameters = new float[network.Parameters.Length];
+        _undoBuffers = [.. _stateBuffers.Select(buffer => new float[buffer.Length])];
         _runShard = RunShard;
         _reduceChunk = ReduceShards;
         _updateChunk = UpdateChunk;
+        _undoChunk = UndoChunk;
     }
 
     /// <summary>The largest batch a step takes.</summary>
@@ -85,8 +103,9 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// One optimizer step on a batch (row-major inputs <c>[rows × InputSize]</c> and targets
     /// <c>[rows × OutputSize]</c>). Returns the batch's mean loss, the value before the update.
-    /// Throws <see cref="TrainingDivergedException"/> and leaves the parameters untouched when the loss
-    /// or gradient is not finite; also throws, at once, when a finite gradient's update overflows a weight.
+    /// Throws <see cref="TrainingDivergedException"/> and leaves the parameters and the optimizer's state
+    /// untouched when the loss or gradient is not finite, or when a finite gradient's update would overflow
+    /// a weight or the optimizer's state (that update is undone).
     /// </summary>
     public float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, ulong dropoutSeed = 0)
     {
@@ -143,11 +162,33 @@ public sealed class Trainer : IDisposable
         // A failed step must not reach the weights: check everything before the update.
         if (!float.IsFinite(loss)) return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteLoss);
         if (!AllTrue(_chunkFinite)) return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteGradient);
-        OptimizerState.BeginStep();
+        OptimizerState.BeginStep(ClipNorms());
         _pool.Run(_chunkFinite.Length, _updateChunk);
-        // A finite gradient can still overflow a weight (a huge learning rate): say so at once.
-        var failure = AllTrue(_chunkFinite) ? StepFailure.None : StepFailure.NonFiniteUpdate;
-        return _last = new StepResult(loss, correct, counted, failure);
+        // A finite gradient can still overflow a weight or the optimizer's state (a huge learning rate):
+        // undo the whole step, every chunk, and say so at once.
+        if (!AllTrue(_chunkFinite))
+        {
+            _pool.Run(_chunkFinite.Length, _undoChunk);
+            OptimizerState.CancelStep();
+            return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteUpdate);
+        }
+        return _last = new StepResult(loss, correct, counted, StepFailure.None);
+    }
+
+    // From the pieces' Σ g²: each variable's ClipNorm divisor, and Σ g² over all (GlobalClipNorm), summed in a fixed order.
+    private double ClipNorms()
+    {
+        if (_pieceSquares.Length == 0) return 0;
+        double total = 0, variable = 0;
+        for (int p = 0; p < _pieceSquares.Length; p++)
+        {
+            variable += _pieceSquares[p];
+            if (p + 1 < _pieceSquares.Length && _pieceVariable[p + 1] == _pieceVariable[p]) continue;
+            _variableDivisor[_pieceVariable[p]] = OptimizerState.ClipNormDivisor(variable);
+            total += variable;
+            variable = 0;
+        }
+        return total;
     }
 
     private static bool AllTrue(bool[] flags)
@@ -176,15 +217,92 @@ public sealed class Trainer : IDisposable
             TensorPrimitives.Add(sum, _gradients[s].AsSpan(start, length), sum);
         // Each value's magnitude bits, not a sum: huge finite gradients can overflow a sum.
         _chunkFinite[chunk] = DataChecks.AllFinite(sum);
+        if (_pieceSquares.Length != 0)
+            for (int p = _chunkFirstPiece[chunk]; p < _chunkFirstPiece[chunk + 1]; p++)
+                _pieceSquares[p] = GradientTransforms.SquaredNorm(_gradients[0].AsSpan(_pieceStart[p], _pieceLength[p]));
     }
 
-    // The optimizer's rule is elementwise, so its chunks can run on any worker.
+    // The optimizer's rule is elementwise, so its chunks can run on any worker. Each keeps a copy of what it
+    // overwrites (read while the update needs it in cache anyway) and checks what it wrote.
     private void UpdateChunk(int chunk)
     {
         var (start, length) = Chunk(chunk);
         Span<float> parameters = _network.Parameters.Slice(start, length);
-        OptimizerState.UpdateChunk(parameters, _gradients[0].AsSpan(start, length), start);
-        _chunkFinite[chunk] = DataChecks.AllFinite(parameters); // still in cache: the check is cheap
+        parameters.CopyTo(_undoParameters.AsSpan(start, length));
+        for (int b = 0; b < _stateBuffers.Length; b++)
+            _stateBuffers[b].AsSpan(start, length).CopyTo(_undoBuffers[b].AsSpan(start, length));
+        if (OptimizerState.ClipsEachVariable)
+            for (int p = _chunkFirstPiece[chunk]; p < _chunkFirstPiece[chunk + 1]; p++)
+                OptimizerState.UpdateRange(_network.Parameters.Slice(_pieceStart[p], _pieceLength[p]),
+                    _gradients[0].AsSpan(_pieceStart[p], _pieceLength[p]), _pieceStart[p], _variableDivisor[_pieceVariable[p]]);
+        else
+            OptimizerState.UpdateRange(parameters, _gradients[0].AsSpan(start, length), start, 1f);
+        bool finite = DataChecks.AllFinite(parameters); // still in cache: the checks are cheap
+        for (int b = 0; b < _stateBuffers.Length; b++)
+            finite &= DataChecks.AllFinite(_stateBuffers[b].AsSpan(start, length));
+        _chunkFinite[chunk] = finite;
+    }
+
+    // Puts back what UpdateChunk overwrote.
+    private void UndoChunk(int chunk)
+    {
+        var (start, length) = Chunk(chunk);
+        _undoParameters.AsSpan(start, length).CopyTo(_network.Parameters.Slice(start, length));
+        for (int b = 0; b < _stateBuffers.Length; b++)
+            _undoBuffers[b].AsSpan(start, length).CopyTo(_stateBuffers[b].AsSpan(start, length));
+    }
+
+    // Keras's variables: each layer's weights and each layer's bias, when the network lists its layers;
+    // otherwise the whole buffer.
+    private static List<(int Start, int Length)> Variables(INetworkModel network)
+    {
+        int count = network.Parameters.Length;
+        var variables = new List<(int Start, int Length)>();
+        if (network.Layers is { } layers)
+            foreach (var layer in layers)
+            {
+                if (layer.ParameterCount == 0) continue;
+                int weights = layer.Units * layer.Inputs;
+                variables.Add((layer.Offset, weights));
+                variables.Add((layer.Offset + weights, layer.Units));
+            }
+        else if (count > 0)
+            variables.Add((0, count));
+        int next = 0;
+        foreach (var (start, length) in variables)
+        {
+            if (start != next)
+                throw new InvalidOperationException($"{network.GetType().Name}.Layers do not tile its {count} parameters: a variable starts at {start}, where {next} was expected.");
+            next = start + length;
+        }
+        if (next != count)
+            throw new InvalidOperationException($"{network.GetType().Name}.Layers cover {next} of its {count} parameters.");
+        return variables;
+    }
+
+    // The variables cut at chunk boundaries, in order, and where each chunk's pieces begin.
+    private static (int[] Start, int[] Length, int[] Variable, int[] ChunkFirst) Pieces(List<(int Start, int Length)> variables, int count)
+    {
+        var start = new List<int>();
+        var length = new List<int>();
+        var variable = new List<int>();
+        int chunks = (count + ChunkSize - 1) / ChunkSize;
+        var chunkFirst = new int[chunks + 1];
+        for (int v = 0; v < variables.Count; v++)
+            for (int at = variables[v].Start, end = at + variables[v].Length; at < end;)
+            {
+                int chunkEnd = (at / ChunkSize + 1) * ChunkSize, to = Math.Min(end, chunkEnd);
+                start.Add(at);
+                length.Add(to - at);
+                variable.Add(v);
+                at = to;
+            }
+        for (int c = 0, p = 0; c <= chunks; c++)
+        {
+            while (p < start.Count && start[p] < c * ChunkSize) p++;
+            chunkFirst[c] = p;
+        }
+        return ([.. start], [.. length], [.. variable], chunkFirst);
     }
 
     private (int Start, int Length) Chunk(int chunk)

@@ -1,9 +1,9 @@
 namespace NetDsl;
 
 /// <summary>
-/// Thrown when a step's loss or gradient is not finite, or its update overflowed a parameter;
-/// <see cref="Failure"/> says which. A step whose loss or gradient is not finite is not applied, so
-/// the network keeps the parameters of its last good step.
+/// Thrown when a step's loss or gradient is not finite, or its update would overflow a parameter or the
+/// optimizer's state; <see cref="Failure"/> says which. Either way the step is not applied (an overflowing
+/// update is undone), so the network keeps the parameters, and the optimizer the state, of its last good step.
 /// </summary>
 public sealed class TrainingDivergedException(string message, int? epoch = null, int? batch = null, StepFailure failure = StepFailure.None)
     : ArithmeticException(message)
