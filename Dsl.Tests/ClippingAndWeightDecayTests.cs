@@ -89,14 +89,13 @@ public sealed class ClippingAndWeightDecayTests
         Assert.Equal("WeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => new Adagrad { WeightDecay = float.NaN }.CreateState(1)).ParamName);
     }
 
-    /// <summary>A network that lists its layers, as <see cref="INetworkModel.Layers"/> lets it.</summary>
-    private sealed class Listed(TwoChunks inner) : INetworkModel
+    /// <summary>A hand-written model around a network that does not list its layers (<see cref="INetworkModel.Layers"/> stays null).</summary>
+    private sealed class Unlisted(TwoChunks inner) : INetworkModel
     {
         public int InputSize => ((INetworkModel)inner).InputSize;
         public int OutputSize => ((INetworkModel)inner).OutputSize;
         public Loss Loss => ((INetworkModel)inner).Loss;
         public Span<float> Parameters => inner.Parameters;
-        public IReadOnlyList<Layer>? Layers => [inner.Hidden, inner.Output];
         public NetworkWorkspace CreateWorkspace(int maxRows) => ((INetworkModel)inner).CreateWorkspace(maxRows);
         public float ComputeLossAndGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float scale,
             Span<float> gradient, NetworkWorkspace workspace, DropoutStream dropout) =>
@@ -108,13 +107,13 @@ public sealed class ClippingAndWeightDecayTests
     private static (float[] X, float[] Y) Batch() => TestData.For(NetSpec.Of(typeof(TwoChunks)), 40, seed: 3);
 
     [Fact]
-    public void ClipNorm_clips_each_layers_weights_and_bias_by_their_own_norm_when_the_network_lists_its_layers()
+    public void ClipNorm_clips_each_layers_weights_and_bias_by_their_own_norm_as_the_generated_network_lists_them()
     {
         var (x, y) = Batch();
         var net = new TwoChunks(seed: 1);
         var theta = net.Parameters.ToArray();
         const float c = 0.5f, lr = 0.5f;
-        using var trainer = new Trainer(new Listed(net), new Sgd(lr) { ClipNorm = c }, maxBatchSize: 40);
+        using var trainer = new Trainer(net, new Sgd(lr) { ClipNorm = c }, maxBatchSize: 40);
         trainer.Step(x, y);
 
         // By hand: the four variables — Hidden's weights and bias, Output's weights and bias — each clipped by its own norm.
@@ -146,11 +145,11 @@ public sealed class ClippingAndWeightDecayTests
             new RMSProp(0.01f) { WeightDecay = 0.01f, GlobalClipNorm = 0.5f },
         })
         {
-            // The network does not list its layers: one variable, the whole buffer, in the trainer as in the state's Step.
+            // A model that does not list its layers: one variable, the whole buffer, in the trainer as in the state's Step.
             var net = new TwoChunks(seed: 1);
             var reference = net.Parameters.ToArray();
             var state = optimizer.CreateState(reference.Length);
-            using (var trainer = new Trainer(net, optimizer, maxBatchSize: 40, maxDegreeOfParallelism: 1))
+            using (var trainer = new Trainer(new Unlisted(net), optimizer, maxBatchSize: 40, maxDegreeOfParallelism: 1))
                 for (int step = 0; step < 3; step++)
                 {
                     trainer.Step(x, y);
@@ -162,7 +161,7 @@ public sealed class ClippingAndWeightDecayTests
             foreach (int threads in new[] { 1, 2, 4 })
             {
                 var listed = new TwoChunks(seed: 1);
-                using var trainer = new Trainer(new Listed(listed), optimizer, maxBatchSize: 40, maxDegreeOfParallelism: threads);
+                using var trainer = new Trainer(listed, optimizer, maxBatchSize: 40, maxDegreeOfParallelism: threads);
                 for (int step = 0; step < 3; step++) trainer.Step(x, y);
                 if (first is null) first = listed.Parameters.ToArray();
                 else Assert.Equal(Bits(first), Bits(listed.Parameters));
@@ -184,7 +183,7 @@ public sealed class ClippingAndWeightDecayTests
         public int OutputSize => 3;
         public Loss Loss => Loss.CategoricalCrossEntropy;
         public Span<float> Parameters => inner.Parameters;
-        public IReadOnlyList<Layer>? Layers => [inner.Hidden];
+        public IReadOnlyList<LayerDescription>? Layers => [TwoChunks.Layers[0]];
         public NetworkWorkspace CreateWorkspace(int maxRows) => ((INetworkModel)inner).CreateWorkspace(maxRows);
         public float ComputeLossAndGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float scale,
             Span<float> gradient, NetworkWorkspace workspace, DropoutStream dropout) => 0f;

@@ -114,6 +114,7 @@ internal static class Emitter
         w.Line("int global::NetDsl.INetworkModel.InputSize => InputSize;");
         w.Line("int global::NetDsl.INetworkModel.OutputSize => OutputSize;");
         w.Line($"global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.{shape.Loss.Kind};");
+        w.Line("global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;");
         w.Line("global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);");
     }
 

@@ -40,6 +40,7 @@ namespace Lecture
         int global::NetDsl.INetworkModel.InputSize => InputSize;
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.BinaryCrossEntropy;
+        global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;
         global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
 
         /// <summary>Creates the network with weights drawn from <paramref name="seed"/> and zero biases: the same seed gives the same weights.</summary>

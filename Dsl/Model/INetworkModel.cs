@@ -22,12 +22,13 @@ public interface INetworkModel
     Span<float> Parameters { get; }
 
     /// <summary>
-    /// The layers in order (dropout layers too, with no parameters), each a view of <see cref="Parameters"/>,
-    /// for what works per variable as Keras does: <see cref="Optimizer.ClipNorm"/> clips each layer's weights
-    /// and each layer's bias by their own norm. Null (the default) when the network does not list them; the
-    /// whole buffer is then one variable.
+    /// What each layer is, in order (dropout layers too, with no parameters), and where its parameters sit in
+    /// <see cref="Parameters"/>: every generated network lists them, the same list as its static <c>Layers</c>.
+    /// Used for what works per variable as Keras does: <see cref="Optimizer.ClipNorm"/> clips each layer's
+    /// weights and each layer's bias by their own norm. Null (the default, for a hand-written model) when the
+    /// network does not list them; the whole buffer is then one variable.
     /// </summary>
-    IReadOnlyList<Layer>? Layers => null;
+    IReadOnlyList<LayerDescription>? Layers => null;
 
     /// <summary>Scratch buffers for batches of up to <paramref name="maxRows"/> examples.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
