@@ -58,7 +58,7 @@ public sealed class ActivationTests
         if (length > 2)
             delta[1] = float.NaN;
         float[] actual = [.. delta];
-        Activations.ReLUBackward(a, actual);
+        Activations.ReluBackward(a, actual);
         for (int i = 0; i < length; i++)
             AssertBits(a[i] > 0f ? delta[i] : 0f, actual[i], "δ", i);
     }
@@ -71,7 +71,7 @@ public sealed class ActivationTests
                  {
                      (x, d) => Activations.SigmoidBackward(x, d),
                      (x, d) => Activations.TanhBackward(x, d),
-                     (x, d) => Activations.ReLUBackward(x, d),
+                     (x, d) => Activations.ReluBackward(x, d),
                  })
         {
             float[] delta = [.. Random(21, 2, 1f, 2f), 12345f, 12345f, 12345f];

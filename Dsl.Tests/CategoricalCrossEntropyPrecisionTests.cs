@@ -9,7 +9,7 @@ public class CategoricalCrossEntropyPrecisionTests
     {
         float[] logits = [confidence, 0f, 0f], targets = [1f, 0f, 0f];
         double expected = Math.Log(1 + 2 * Math.Exp(-confidence)); // −log softmax(z)₀
-        float loss = LossFunctions.CategoricalCrossEntropyWithLogits(logits, targets, 3, 1f, []);
+        float loss = Losses.CategoricalCrossEntropyWithLogits(logits, targets, 3, 1f, []);
         Assert.True(loss > 0f);
         Assert.Equal(expected, loss, expected * 1e-5);
     }

@@ -85,7 +85,7 @@ public sealed class ClippingAndWeightDecayTests
             Assert.Throws<ArgumentException>(() => new Adam { ClipNorm = 1f, ClipValue = 0.5f }.CreateState(1)).Message);
         Assert.Equal("ClipNorm", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam { ClipNorm = 0f }.CreateState(1)).ParamName);
         Assert.Equal("GlobalClipNorm", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd { GlobalClipNorm = -1f }.CreateState(1)).ParamName);
-        Assert.Equal("ClipValue", Assert.Throws<ArgumentOutOfRangeException>(() => new RMSProp { ClipValue = float.PositiveInfinity }.CreateState(1)).ParamName);
+        Assert.Equal("ClipValue", Assert.Throws<ArgumentOutOfRangeException>(() => new RmsProp { ClipValue = float.PositiveInfinity }.CreateState(1)).ParamName);
         Assert.Equal("WeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() => new Adagrad { WeightDecay = float.NaN }.CreateState(1)).ParamName);
     }
 
@@ -142,7 +142,7 @@ public sealed class ClippingAndWeightDecayTests
         foreach (var optimizer in new Optimizer[]
         {
             new Sgd(0.5f) { ClipNorm = 0.05f }, new Adam(0.01f) { GlobalClipNorm = 0.1f }, new AdamW(0.01f) { ClipValue = 0.001f },
-            new RMSProp(0.01f) { WeightDecay = 0.01f, GlobalClipNorm = 0.5f },
+            new RmsProp(0.01f) { WeightDecay = 0.01f, GlobalClipNorm = 0.5f },
         })
         {
             // A model that does not list its layers: one variable, the whole buffer, in the trainer as in the state's Step.

@@ -24,7 +24,7 @@ public sealed class DeterminismTests
     private static float[] Train(string network, int batch, int threads, long seed = 11, int netSeed = 5) => network switch
     {
         nameof(KernelClassifier) => Train(() => new KernelClassifier(netSeed), 200, batch, threads, seed, new Adam(0.01f)),
-        nameof(KernelDropout) => Train(() => new KernelDropout(netSeed), 200, batch, threads, seed, new RMSProp(0.005f)),
+        nameof(KernelDropout) => Train(() => new KernelDropout(netSeed), 200, batch, threads, seed, new RmsProp(0.005f)),
         nameof(DeepMixed) => Train(() => new DeepMixed(netSeed), 200, batch, threads, seed, new Sgd(0.1f) { Momentum = 0.9f }),
         nameof(PassFail) => Train(() => new PassFail(netSeed), 200, batch, threads, seed, new Sgd(0.3f)),
         _ => throw new ArgumentException(network),

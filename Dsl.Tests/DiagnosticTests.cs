@@ -213,7 +213,7 @@ public sealed class DiagnosticTests
         [Network(Inputs = 2)]
         public partial class Net
         {
-            [Dense(1, Init = (Initializer)9)] public partial Layer [|Output|] { get; }
+            [Dense(1, Initializer = (Initializer)9)] public partial Layer [|Output|] { get; }
         }
         """, "NDSL006", "'9' on 'Output' is not a defined Initializer value; use one of: " + Values<Initializer>());
 
@@ -246,7 +246,7 @@ public sealed class DiagnosticTests
         [Network(Inputs = 2, Loss = Loss.{{loss}})]
         public partial class Net
         {
-            [Dense(4, Activation.ReLU)] public partial Layer Hidden { get; }
+            [Dense(4, Activation.Relu)] public partial Layer Hidden { get; }
             [{{dense}}] public partial Layer [|Output|] { get; }
         }
         """, "NDSL008", message);

@@ -254,7 +254,7 @@ public sealed class GradientTests
     {
         foreach (float z in new[] { -40f, -30f, -17f, -8f, -2f, 0.5f, 6f, 16f, 25f, 40f })
         {
-            float loss = LossFunctions.BinaryCrossEntropyWithLogits([z], [target], 1f, []);
+            float loss = Losses.BinaryCrossEntropyWithLogits([z], [target], 1f, []);
             // −[y·log σ(z) + (1 − y)·log(1 − σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|), in double with a series for tiny e^−|z|.
             double t = Math.Exp(-Math.Abs((double)z));
             double softplus = t < 1e-5 ? t - t * t / 2 + t * t * t / 3 : Math.Log(1 + t);

@@ -7,11 +7,11 @@ public partial class InitializationTests
     public partial class Initialized
     {
         [Dense(200, Activation.Tanh)] public partial Layer Glorot { get; }
-        [Dense(100, Activation.ReLU, Init = Initializer.HeUniform)] public partial Layer He { get; }
-        [Dense(100, Activation.ReLU, Init = Initializer.HeNormal)] public partial Layer HeGaussian { get; }
+        [Dense(100, Activation.Relu, Initializer = Initializer.HeUniform)] public partial Layer He { get; }
+        [Dense(100, Activation.Relu, Initializer = Initializer.HeNormal)] public partial Layer HeGaussian { get; }
         [Dropout(0.5)] public partial Layer Drop { get; }
-        [Dense(50, Init = Initializer.GlorotNormal)] public partial Layer GlorotGaussian { get; }
-        [Dense(1, Init = Initializer.Zeros)] public partial Layer Output { get; }
+        [Dense(50, Initializer = Initializer.GlorotNormal)] public partial Layer GlorotGaussian { get; }
+        [Dense(1, Initializer = Initializer.Zeros)] public partial Layer Output { get; }
     }
 
     private static (double Mean, double Variance, double MaxAbs) Stats(Span<float> values)

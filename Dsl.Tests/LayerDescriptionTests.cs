@@ -74,7 +74,7 @@ public sealed class LayerDescriptionTests
             [Network(Inputs = 3, Loss = Loss.CategoricalCrossEntropy)]
             public partial class Net
             {
-                [Dense(5, Activation.Tanh, Init = Initializer.HeNormal)] public partial Layer Hidden { get; }
+                [Dense(5, Activation.Tanh, Initializer = Initializer.HeNormal)] public partial Layer Hidden { get; }
                 [Dropout(0.25)] public partial Layer Drop { get; }
                 [Dense(2, Activation.Softmax)] public partial Layer Output { get; }
             }
@@ -90,7 +90,7 @@ public sealed class LayerDescriptionTests
 [Network(Inputs = 3, Loss = Loss.CategoricalCrossEntropy)]
 public partial class DescribedNet
 {
-    [Dense(5, Activation.Tanh, Init = Initializer.HeNormal)] public partial Layer Hidden { get; }
+    [Dense(5, Activation.Tanh, Initializer = Initializer.HeNormal)] public partial Layer Hidden { get; }
     [Dropout(0.25)] public partial Layer Drop { get; }
     [Dense(2, Activation.Softmax)] public partial Layer Output { get; }
 }

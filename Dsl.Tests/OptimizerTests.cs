@@ -16,11 +16,11 @@ public class OptimizerTests
         ["adagrad"] = new Adagrad(0.1f, InitialAccumulatorValue: 0.05f, Epsilon: 1e-3f),
         ["adadelta-default"] = new Adadelta(),
         ["adadelta"] = new Adadelta(1f, Rho: 0.9f, Epsilon: 1e-3f),
-        ["rmsprop-default"] = new RMSProp(),
-        ["rmsprop"] = new RMSProp(0.01f, Rho: 0.8f, Epsilon: 1e-4f),
-        ["rmsprop-momentum"] = new RMSProp(0.01f, Momentum: 0.5f),
-        ["rmsprop-centered"] = new RMSProp(0.01f, Epsilon: 1e-3f, Centered: true),
-        ["rmsprop-centered-momentum"] = new RMSProp(0.01f, Rho: 0.7f, Momentum: 0.9f, Centered: true),
+        ["rmsprop-default"] = new RmsProp(),
+        ["rmsprop"] = new RmsProp(0.01f, Rho: 0.8f, Epsilon: 1e-4f),
+        ["rmsprop-momentum"] = new RmsProp(0.01f, Momentum: 0.5f),
+        ["rmsprop-centered"] = new RmsProp(0.01f, Epsilon: 1e-3f, Centered: true),
+        ["rmsprop-centered-momentum"] = new RmsProp(0.01f, Rho: 0.7f, Momentum: 0.9f, Centered: true),
         ["adam-default"] = new Adam(),
         ["adam"] = new Adam(0.05f, Beta1: 0.8f, Beta2: 0.99f, Epsilon: 1e-3f),
         ["adam-amsgrad"] = new Adam(0.05f, Beta2: 0.9f, Amsgrad: true),
@@ -41,7 +41,7 @@ public class OptimizerTests
         Sgd o => new SgdReference(o.LearningRate, o.Momentum, o.Nesterov, n),
         Adagrad o => new AdagradReference(o.LearningRate, o.InitialAccumulatorValue, o.Epsilon, n),
         Adadelta o => new AdadeltaReference(o.LearningRate, o.Rho, o.Epsilon, n),
-        RMSProp o => new RMSPropReference(o.LearningRate, o.Rho, o.Momentum, o.Epsilon, o.Centered, n),
+        RmsProp o => new RmsPropReference(o.LearningRate, o.Rho, o.Momentum, o.Epsilon, o.Centered, n),
         Adam o => new AdamReference(o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.Amsgrad, n),
         _ => throw new NotSupportedException(optimizer.GetType().Name),
     };
@@ -101,7 +101,7 @@ public class OptimizerTests
     }
 
     // Keras RMSprop: s ← ρs + (1−ρ)g²; [ḡ ← ρḡ + (1−ρ)g]; u = ηg/√(s [− ḡ²] + ε); [b ← μb + u]; θ ← θ − u (or b).
-    private sealed class RMSPropReference(double lr, double rho, double mu, double eps, bool centered, int n) : IReference
+    private sealed class RmsPropReference(double lr, double rho, double mu, double eps, bool centered, int n) : IReference
     {
         private readonly double[] s = new double[n], mean = new double[n], b = new double[n];
 
@@ -238,9 +238,9 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void RMSPropDefaultsAreKeras()
+    public void RmsPropDefaultsAreKeras()
     {
-        var rmsprop = new RMSProp();
+        var rmsprop = new RmsProp();
         Assert.Equal(0.001f, rmsprop.LearningRate);
         Assert.Equal(0.9f, rmsprop.Rho);
         Assert.Equal(0f, rmsprop.Momentum);
@@ -317,10 +317,10 @@ public class OptimizerTests
         ["sgd-nesterov"] = new Sgd(0.05f) { Momentum = 0.9f, Nesterov = true },
         ["adagrad"] = new Adagrad(0.5f),
         ["adadelta"] = new Adadelta(0.1f),
-        ["rmsprop"] = new RMSProp(0.001f),
-        ["rmsprop-momentum"] = new RMSProp(0.001f, Momentum: 0.5f),
-        ["rmsprop-centered"] = new RMSProp(0.001f, Centered: true),
-        ["rmsprop-centered-momentum"] = new RMSProp(0.001f, Momentum: 0.5f, Centered: true),
+        ["rmsprop"] = new RmsProp(0.001f),
+        ["rmsprop-momentum"] = new RmsProp(0.001f, Momentum: 0.5f),
+        ["rmsprop-centered"] = new RmsProp(0.001f, Centered: true),
+        ["rmsprop-centered-momentum"] = new RmsProp(0.001f, Momentum: 0.5f, Centered: true),
         ["adam"] = new Adam(0.01f),
         ["adam-amsgrad"] = new Adam(0.01f, Amsgrad: true),
     };
@@ -363,11 +363,11 @@ public class OptimizerTests
         ["adadelta rho 1"] = (new Adadelta(Rho: 1f), "Rho", 1f),
         ["adadelta negative rho"] = (new Adadelta(Rho: -0.1f), "Rho", -0.1f),
         ["adadelta NaN epsilon"] = (new Adadelta(Epsilon: float.NaN), "Epsilon", float.NaN),
-        ["rmsprop negative learning rate"] = (new RMSProp(-1f), "LearningRate", -1f),
-        ["rmsprop rho 1"] = (new RMSProp(Rho: 1f), "Rho", 1f),
-        ["rmsprop negative momentum"] = (new RMSProp(Momentum: -0.5f), "Momentum", -0.5f),
-        ["rmsprop momentum above 1"] = (new RMSProp(Momentum: 1.01f), "Momentum", 1.01f),
-        ["rmsprop negative epsilon"] = (new RMSProp(Epsilon: -1f), "Epsilon", -1f),
+        ["rmsprop negative learning rate"] = (new RmsProp(-1f), "LearningRate", -1f),
+        ["rmsprop rho 1"] = (new RmsProp(Rho: 1f), "Rho", 1f),
+        ["rmsprop negative momentum"] = (new RmsProp(Momentum: -0.5f), "Momentum", -0.5f),
+        ["rmsprop momentum above 1"] = (new RmsProp(Momentum: 1.01f), "Momentum", 1.01f),
+        ["rmsprop negative epsilon"] = (new RmsProp(Epsilon: -1f), "Epsilon", -1f),
         ["adam negative learning rate"] = (new Adam(-0.001f), "LearningRate", -0.001f),
         ["adam beta1 1"] = (new Adam(Beta1: 1f), "Beta1", 1f),
         ["adam negative beta1"] = (new Adam(Beta1: -0.1f), "Beta1", -0.1f),
@@ -394,7 +394,7 @@ public class OptimizerTests
         _ = new Sgd(0f) { Momentum = 1f }.CreateState(1);
         _ = new Adagrad(0f, InitialAccumulatorValue: 0f, Epsilon: 0f).CreateState(1);
         _ = new Adadelta(Rho: 0f).CreateState(1);
-        _ = new RMSProp(Rho: 0f, Momentum: 1f).CreateState(1);
+        _ = new RmsProp(Rho: 0f, Momentum: 1f).CreateState(1);
         _ = new Adam(Beta1: 0f, Beta2: 0f).CreateState(1);
     }
 

@@ -131,7 +131,7 @@ public sealed class PlaceholderTests
         [Network(Inputs = {{inputs}}, Loss = Loss.{{loss}})]
         public partial class Net
         {
-            [Dense(3, Activation.ReLU)] public partial Layer Hidden { get; }
+            [Dense(3, Activation.Relu)] public partial Layer Hidden { get; }
             {{(dropout ? "[Dropout(0.5)] public partial Layer Drop { get; }" : "")}}
             [Dense(2, Activation.{{(loss == "CategoricalCrossEntropy" ? "Softmax" : "Sigmoid")}})] public partial Layer Output { get; }
         }

@@ -25,8 +25,8 @@ public sealed class PredictScratchTests
             [Network(Inputs = 2)]
             public partial class Net
             {
-                [Dense({{first}}, Activation.ReLU)] public partial Layer First { get; }
-                [Dense({{second}}, Activation.ReLU)] public partial Layer Second { get; }
+                [Dense({{first}}, Activation.Relu)] public partial Layer First { get; }
+                [Dense({{second}}, Activation.Relu)] public partial Layer Second { get; }
                 [Dense(1)] public partial Layer Output { get; }
             }
             """).AssertCompilesCleanly();

@@ -162,7 +162,7 @@ internal static class Reference
                     case Activation.Tanh:
                         for (int u = 0; u < row.Length; u++) row[u] = Math.Tanh(row[u]);
                         break;
-                    case Activation.ReLU:
+                    case Activation.Relu:
                         for (int u = 0; u < row.Length; u++)
                         {
                             signs = (signs ^ (row[u] > 0 ? 1UL : 0UL)) * 1099511628211UL;

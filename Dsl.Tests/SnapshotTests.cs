@@ -52,7 +52,7 @@ public sealed class SnapshotTests
         public partial class DeepRegression
         {
             [Dense(8, Activation.Tanh)] public partial Layer First { get; }
-            [Dense(8, Activation.ReLU)] public partial Layer Second { get; }
+            [Dense(8, Activation.Relu)] public partial Layer Second { get; }
             [Dense(1, Activation.Identity)] public partial Layer Output { get; }
         }
         """);
@@ -66,7 +66,7 @@ public sealed class SnapshotTests
         [Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
         public partial class Classifier
         {
-            [Dense(128, Activation.ReLU, Init = Initializer.HeUniform)] public partial Layer Hidden { get; }
+            [Dense(128, Activation.Relu, Initializer = Initializer.HeUniform)] public partial Layer Hidden { get; }
             [Dropout(0.2f)] public partial Layer Drop { get; }
             [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
         }
@@ -83,7 +83,7 @@ public sealed class SnapshotTests
         public partial class Iris
         {
             [Dropout(0.1f)] public partial Layer InputDrop { get; }
-            [Dense(3, Activation.Softmax, Init = Initializer.Zeros)] public partial Layer Output { get; }
+            [Dense(3, Activation.Softmax, Initializer = Initializer.Zeros)] public partial Layer Output { get; }
         }
         """);
 
@@ -98,8 +98,8 @@ public sealed class SnapshotTests
         [Network(Inputs = 16, Loss = Loss.MeanSquaredError)]
         public partial class Wide
         {
-            [Dense(20000, Activation.Sigmoid, Init = Initializer.GlorotNormal)] public partial Layer Hidden { get; }
-            [Dense(4, Activation.Tanh, Init = Initializer.HeNormal)] public partial Layer Output { get; }
+            [Dense(20000, Activation.Sigmoid, Initializer = Initializer.GlorotNormal)] public partial Layer Hidden { get; }
+            [Dense(4, Activation.Tanh, Initializer = Initializer.HeNormal)] public partial Layer Output { get; }
         }
         """);
 
@@ -110,7 +110,7 @@ public sealed class SnapshotTests
         [Network(Inputs = 3)]
         public partial class GlobalNet
         {
-            [Dense(2, Activation.ReLU)] public partial Layer Hidden { get; }
+            [Dense(2, Activation.Relu)] public partial Layer Hidden { get; }
             [Dense(1)] public partial Layer Output { get; }
         }
         """);
@@ -206,7 +206,7 @@ public sealed class SnapshotTests
         [Network(Inputs = 2, Loss = Loss.BinaryCrossEntropy)]
         internal sealed partial class Secretive
         {
-            [Dense(3, Activation.ReLU)] internal partial Layer Hidden { get; }
+            [Dense(3, Activation.Relu)] internal partial Layer Hidden { get; }
             [Dense(1, Activation.Sigmoid)] private partial Layer Output { get; }
         }
         """);

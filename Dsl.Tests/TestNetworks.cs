@@ -34,7 +34,7 @@ public partial class TanhRegressor
 [Network(Inputs = 4, Loss = Loss.MeanSquaredError)]
 public partial class ReluRegressor
 {
-    [Dense(5, Activation.ReLU)] public partial Layer Hidden { get; }
+    [Dense(5, Activation.Relu)] public partial Layer Hidden { get; }
     [Dense(3, Activation.Identity)] public partial Layer Output { get; }
 }
 
@@ -51,7 +51,7 @@ public partial class SigmoidRegressor
 public partial class TanhReluOutputs
 {
     [Dense(5, Activation.Tanh)] public partial Layer Hidden { get; }
-    [Dense(3, Activation.ReLU)] public partial Layer Middle { get; }
+    [Dense(3, Activation.Relu)] public partial Layer Middle { get; }
     [Dense(2, Activation.Tanh)] public partial Layer Output { get; }
 }
 
@@ -97,7 +97,7 @@ public partial class UnrollBoundary
 [Network(Inputs = 37, Loss = Loss.CategoricalCrossEntropy)]
 public partial class KernelClassifier
 {
-    [Dense(19, Activation.ReLU)] public partial Layer Hidden { get; }
+    [Dense(19, Activation.Relu)] public partial Layer Hidden { get; }
     [Dense(5, Activation.Softmax)] public partial Layer Output { get; }
 }
 
@@ -121,7 +121,7 @@ public partial class KernelBinary
 public partial class WideClassifier
 {
     [Dense(33, Activation.Tanh)] public partial Layer First { get; }
-    [Dense(17, Activation.ReLU)] public partial Layer Second { get; }
+    [Dense(17, Activation.Relu)] public partial Layer Second { get; }
     [Dense(3, Activation.Softmax)] public partial Layer Output { get; }
 }
 
@@ -132,7 +132,7 @@ public partial class DeepUnrolled
 {
     [Dense(7, Activation.Tanh)] public partial Layer L1 { get; }
     [Dense(6, Activation.Sigmoid)] public partial Layer L2 { get; }
-    [Dense(8, Activation.ReLU)] public partial Layer L3 { get; }
+    [Dense(8, Activation.Relu)] public partial Layer L3 { get; }
     [Dense(5, Activation.Tanh)] public partial Layer L4 { get; }
     [Dense(4, Activation.Identity)] public partial Layer L5 { get; }
     [Dense(3, Activation.Softmax)] public partial Layer L6 { get; }
@@ -143,7 +143,7 @@ public partial class DeepMixed
 {
     [Dense(33, Activation.Tanh)] public partial Layer L1 { get; }
     [Dense(17, Activation.Sigmoid)] public partial Layer L2 { get; }
-    [Dense(9, Activation.ReLU)] public partial Layer L3 { get; }
+    [Dense(9, Activation.Relu)] public partial Layer L3 { get; }
     [Dense(4, Activation.Identity)] public partial Layer L4 { get; }
     [Dense(2, Activation.Sigmoid)] public partial Layer L5 { get; }
 }
@@ -161,7 +161,7 @@ public partial class SmallDropout
 [Network(Inputs = 37, Loss = Loss.CategoricalCrossEntropy)]
 public partial class KernelDropout
 {
-    [Dense(19, Activation.ReLU)] public partial Layer H1 { get; }
+    [Dense(19, Activation.Relu)] public partial Layer H1 { get; }
     [Dropout(0.25f)] public partial Layer D1 { get; }
     [Dense(11, Activation.Tanh)] public partial Layer H2 { get; }
     [Dropout(0.2f)] public partial Layer D2 { get; }

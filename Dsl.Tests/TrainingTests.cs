@@ -91,7 +91,7 @@ public sealed class TrainingTests(ITestOutputHelper output)
         { "SGD Nesterov", new Sgd(0.2f) { Momentum = 0.9f, Nesterov = true }, 1000 },
         { "Adagrad", new Adagrad(0.2f), 1000 },
         { "Adadelta", new Adadelta(1f), 1000 },
-        { "RMSProp", new RMSProp(0.02f), 1000 },
+        { "RmsProp", new RmsProp(0.02f), 1000 },
         { "Adam", new Adam(0.05f), 500 },
     };
 

@@ -1,3 +1,5 @@
+using NetDsl.Runtime;
+
 namespace NetDsl.Examples;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NetDsl.Runtime;
 
 namespace NetDsl.Examples;
 
@@ -21,7 +22,7 @@ internal static class FashionBenchmark
         {
             "fashion-784-128-10" => ((INetworkModel)new FashionMlp(seed: 0), options with { BatchSize = 32, Optimizer = new Adam(1e-3f) }),
             "fashion-784-128-10-b256" => (new FashionMlp(seed: 0), options with { BatchSize = 256, Optimizer = new Adam(1e-3f) }),
-            "fashion-784-512-512-10-dropout" => (new FashionDeep(seed: 0), options with { BatchSize = 128, Optimizer = new RMSProp(1e-3f) }),
+            "fashion-784-512-512-10-dropout" => (new FashionDeep(seed: 0), options with { BatchSize = 128, Optimizer = new RmsProp(1e-3f) }),
             _ => throw new ArgumentException($"Unknown workload '{workload}'; expected one of: {string.Join(", ", Workloads)}."),
         };
         var watch = Stopwatch.StartNew();

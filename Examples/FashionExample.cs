@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using NetDsl.Datasets;
 
 namespace NetDsl.Examples;
@@ -39,7 +40,7 @@ internal static class FashionExample
         for (int i = 0; i < 5; i++)
         {
             net.Predict(test.FeaturesOf(i), probabilities);
-            int guess = Accuracy.ArgMax(probabilities);
+            int guess = TensorPrimitives.IndexOfMax(probabilities);
             Console.WriteLine($"  image {i}: {FashionMnist.ClassNames[guess]} ({probabilities[guess]:P0}); truly {FashionMnist.ClassNames[test.Labels[i]]}");
         }
     }

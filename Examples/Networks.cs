@@ -19,7 +19,7 @@ public partial class PassFail
 [Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
 public partial class FashionMlp
 {
-    [Dense(128, Activation.ReLU)] public partial Layer Hidden { get; }
+    [Dense(128, Activation.Relu)] public partial Layer Hidden { get; }
     [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
 }
 
@@ -27,9 +27,9 @@ public partial class FashionMlp
 [Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
 public partial class FashionDeep
 {
-    [Dense(512, Activation.ReLU)] public partial Layer Hidden1 { get; }
+    [Dense(512, Activation.Relu)] public partial Layer Hidden1 { get; }
     [Dropout(0.2)] public partial Layer Dropout1 { get; }
-    [Dense(512, Activation.ReLU)] public partial Layer Hidden2 { get; }
+    [Dense(512, Activation.Relu)] public partial Layer Hidden2 { get; }
     [Dropout(0.2)] public partial Layer Dropout2 { get; }
     [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
 }
@@ -38,7 +38,7 @@ public partial class FashionDeep
 [Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
 public partial class FashionWide
 {
-    [Dense(512, Activation.ReLU, Init = Initializer.HeUniform)] public partial Layer Hidden { get; }
+    [Dense(512, Activation.Relu, Initializer = Initializer.HeUniform)] public partial Layer Hidden { get; }
     [Dropout(0.2)] public partial Layer Dropout { get; }
     [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
 }

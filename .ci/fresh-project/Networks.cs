@@ -14,7 +14,7 @@ internal sealed partial class PassFail
 [Network(Inputs = 784, Loss = Loss.CategoricalCrossEntropy)]
 internal sealed partial class Classifier
 {
-    [Dense(64, Activation.ReLU, Init = Initializer.HeUniform)] public partial Layer Hidden { get; }
+    [Dense(64, Activation.Relu, Initializer = Initializer.HeUniform)] public partial Layer Hidden { get; }
     [Dropout(0.1)] public partial Layer Dropout { get; }
     [Dense(10, Activation.Softmax)] public partial Layer Output { get; }
 }

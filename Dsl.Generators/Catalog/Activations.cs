@@ -84,7 +84,7 @@ internal sealed class ActivationDefinition
 /// <summary>Every activation the generator knows, one entry each, in the order of <see cref="ActivationKind"/>.</summary>
 internal static class ActivationDefinitions
 {
-    private const string Runtime = "global::NetDsl.Activations.";
+    private const string Runtime = "global::NetDsl.Runtime.Activations.";
 
     public static readonly IReadOnlyList<ActivationDefinition> All =
     [
@@ -114,15 +114,15 @@ internal static class ActivationDefinitions
             SpanFunction = Runtime + "Tanh",
             SpanDerivative = Runtime + "TanhBackward",
         },
-        new(ActivationKind.ReLU, "ReLU", ActivationShape.Elementwise)
+        new(ActivationKind.Relu, "ReLU", ActivationShape.Elementwise)
         {
             Formula = "a = max(0, z)",
             OutputFormula = "ŷ = max(0, z)",
             DerivativeFormula = "δ = dL/da ⊙ relu'(z), relu'(z) = 1 where a > 0, else 0",
             Scalar = z => $"global::System.MathF.Max(0f, {z})",
             ScalarDerivative = i => $"a[{i}] > 0f ? d[{i}] : 0f",
-            SpanFunction = Runtime + "ReLU",
-            SpanDerivative = Runtime + "ReLUBackward",
+            SpanFunction = Runtime + "Relu",
+            SpanDerivative = Runtime + "ReluBackward",
         },
         new(ActivationKind.Softmax, "softmax", ActivationShape.RowWise)
         {

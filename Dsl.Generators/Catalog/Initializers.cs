@@ -3,7 +3,7 @@ using NetDsl.Generators.Model;
 
 namespace NetDsl.Generators.Catalog;
 
-/// <summary>The initializers, as comments name them. The runtime draws the weights (<c>WeightInitialization.Fill</c>); the generated code passes the enum value.</summary>
+/// <summary>The initializers, as comments name them. The runtime draws the weights (<c>Initializers.Fill</c>); the generated code passes the enum value.</summary>
 internal static class InitializerDefinitions
 {
     /// <summary>"Glorot uniform", "He normal", "zero" (as in "zero weights").</summary>

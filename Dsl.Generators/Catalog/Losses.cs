@@ -72,7 +72,7 @@ internal sealed class LossDefinition
 /// <summary>Every loss the generator knows, one entry each, in the order of <see cref="LossKind"/>.</summary>
 internal static class LossDefinitions
 {
-    private const string Runtime = "global::NetDsl.LossFunctions.";
+    private const string Runtime = "global::NetDsl.Runtime.Losses.";
 
     public static readonly IReadOnlyList<LossDefinition> All =
     [

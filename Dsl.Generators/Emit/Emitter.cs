@@ -115,7 +115,7 @@ internal static class Emitter
         w.Line("int global::NetDsl.INetworkModel.OutputSize => OutputSize;");
         w.Line($"global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.{shape.Loss.Kind};");
         w.Line("global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;");
-        w.Line("global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);");
+        w.Line("global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);");
     }
 
     private static void WriteConstructor(IndentedWriter w, NetworkShape shape)
@@ -155,9 +155,9 @@ internal static class Emitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>");
         using (w.Block($"public void Predict({ReadOnlySpan} input, {Span} output)"))
         {
-            w.Line("global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));");
-            w.Line("global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));");
-            w.Line("global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));");
+            w.Line("global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));");
+            w.Line("global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));");
+            w.Line("global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));");
             w.Line($"{ReadOnlySpan} parameters = _parameters;");
             if (rent)
             {
@@ -243,30 +243,30 @@ internal static class Emitter
         }
         using (w.Block(signature + ")"))
         {
-            w.Line("int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);");
-            w.Line("global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));");
-            w.Line("global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));");
-            w.Line($"global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.{shape.Loss.Kind}, targets, OutputSize);");
+            w.Line("int rows = global::NetDsl.Runtime.DataChecks.Batch(inputs, targets, InputSize, OutputSize);");
+            w.Line("global::NetDsl.Runtime.DataChecks.Length(gradient, ParameterCount, nameof(gradient));");
+            w.Line("global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));");
+            w.Line($"global::NetDsl.Runtime.DataChecks.Targets(global::NetDsl.Loss.{shape.Loss.Kind}, targets, OutputSize);");
             w.Line("if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);");
-            w.Line($"float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.{shape.Loss.Kind}, rows, OutputSize);");
-            w.Line("return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream("
+            w.Line($"float scale = global::NetDsl.Runtime.Losses.MeanScale(global::NetDsl.Loss.{shape.Loss.Kind}, rows, OutputSize);");
+            w.Line("return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.Runtime.DropoutStream("
                 + (shape.HasDropout ? "dropoutSeed" : "0UL") + "));");
         }
         w.Line();
         w.Line("/// <summary>Trains the network by mini-batch gradient descent on row-major inputs and targets; returns the loss per epoch.</summary>");
         w.Line($"public global::NetDsl.TrainingHistory Fit({ReadOnlySpan} inputs, {ReadOnlySpan} targets, global::NetDsl.TrainOptions? options = null) =>");
-        w.Line("    global::NetDsl.TrainingLoop.Fit(this, inputs, targets, options);");
+        w.Line("    global::NetDsl.Runtime.TrainingLoop.Fit(this, inputs, targets, options);");
         w.Line();
         w.Line("/// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>");
         w.Line($"public global::NetDsl.EvaluationResult Evaluate({ReadOnlySpan} inputs, {ReadOnlySpan} targets) =>");
-        w.Line("    global::NetDsl.Evaluation.Evaluate(this, inputs, targets);");
+        w.Line("    global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);");
     }
 
     private static void WritePasses(IndentedWriter w, NetworkShape shape)
     {
         var output = shape.Output;
         w.Line("/// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>");
-        using (w.Block($"float global::NetDsl.INetworkModel.ComputeLossAndGradient({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int rows, float scale, {Span} gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)"))
+        using (w.Block($"float global::NetDsl.INetworkModel.ComputeLossAndGradient({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int rows, float scale, {Span} gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)"))
         {
             w.Line("var ws = (Workspace)workspace;");
             w.Line("ws.EnsureRows(rows);");
@@ -288,7 +288,7 @@ internal static class Emitter
         }
         w.Line();
         w.Line("/// <summary>Inference over a batch: the values the loss reads (" + (shape.FusedOutput ? "the output logits" : "the outputs") + "), dropout off.</summary>");
-        using (w.Block($"global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs({ReadOnlySpan} inputs, int rows, global::NetDsl.NetworkWorkspace workspace)"))
+        using (w.Block($"global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs({ReadOnlySpan} inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace)"))
         {
             w.Line("var ws = (Workspace)workspace;");
             w.Line("ws.EnsureRows(rows);");
@@ -314,7 +314,7 @@ internal static class Emitter
     private static void WriteWorkspace(IndentedWriter w, NetworkShape shape)
     {
         w.Line("/// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ" + (shape.HasDropout ? ", and the dropout masks" : "") + ".</summary>");
-        using (w.Block("private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)"))
+        using (w.Block("private sealed class Workspace(int maxRows) : global::NetDsl.Runtime.NetworkWorkspace(maxRows)"))
         {
             for (int i = 0; i < shape.Layers.Count; i++)
             {

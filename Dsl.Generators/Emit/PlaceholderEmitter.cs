@@ -163,9 +163,9 @@ internal static class PlaceholderEmitter
             w.Line("global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => " + throws + ";");
             w.Line($"{Span} global::NetDsl.INetworkModel.Parameters => {throws};");
             w.Line("global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => " + throws + ";");
-            w.Line("global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => " + throws + ";");
-            w.Line($"float global::NetDsl.INetworkModel.ComputeLossAndGradient({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int rows, float scale, {Span} gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout) => {throws};");
-            w.Line($"{ReadOnlySpan} global::NetDsl.INetworkModel.ComputeLossInputs({ReadOnlySpan} inputs, int rows, global::NetDsl.NetworkWorkspace workspace) => {throws};");
+            w.Line("global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => " + throws + ";");
+            w.Line($"float global::NetDsl.INetworkModel.ComputeLossAndGradient({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int rows, float scale, {Span} gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout) => {throws};");
+            w.Line($"{ReadOnlySpan} global::NetDsl.INetworkModel.ComputeLossInputs({ReadOnlySpan} inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace) => {throws};");
         }
     }
 }

@@ -241,7 +241,7 @@ internal static class Parser
         int activation = args.Length > 1 && args[1].Value is int a ? a : 0;
         int initializer = 0;
         foreach (var named in attribute.NamedArguments)
-            if (named.Key == "Init" && named.Value.Value is int i) initializer = i;
+            if (named.Key == "Initializer" && named.Value.Value is int i) initializer = i;
         if (units <= 0)
             diagnostics.Add(Report(DiagnosticDescriptors.UnitsNotPositive, location, name, units.ToString(CultureInfo.InvariantCulture)));
         CheckDefined<ActivationKind>(activation, "Activation", name, location, diagnostics);

@@ -30,7 +30,7 @@ namespace Regression
         private static readonly global::NetDsl.LayerDescription[] _layers =
         [
             global::NetDsl.LayerDescription.Dense("First", 9, 8, global::NetDsl.Activation.Tanh, global::NetDsl.Initializer.GlorotUniform, 0),
-            global::NetDsl.LayerDescription.Dense("Second", 8, 8, global::NetDsl.Activation.ReLU, global::NetDsl.Initializer.GlorotUniform, 80),
+            global::NetDsl.LayerDescription.Dense("Second", 8, 8, global::NetDsl.Activation.Relu, global::NetDsl.Initializer.GlorotUniform, 80),
             global::NetDsl.LayerDescription.Dense("Output", 8, 1, global::NetDsl.Activation.Identity, global::NetDsl.Initializer.GlorotUniform, 152),
         ];
 
@@ -44,21 +44,21 @@ namespace Regression
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.MeanSquaredError;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;
-        global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
+        global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
 
         /// <summary>Creates the network with weights drawn from <paramref name="seed"/> and zero biases: the same seed gives the same weights.</summary>
         public DeepRegression(int seed)
         {
             global::System.Span<float> parameters = _parameters;
             // First: Glorot uniform weights [8 × 9]; biases start at zero
-            var random = new global::NetDsl.SeededRandom(seed, 0);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 72), global::NetDsl.Initializer.GlorotUniform, 9, 8, ref random);
+            var random = new global::NetDsl.Runtime.SeededRandom(seed, 0);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(0, 72), global::NetDsl.Initializer.GlorotUniform, 9, 8, ref random);
             // Second: Glorot uniform weights [8 × 8]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 1);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(80, 64), global::NetDsl.Initializer.GlorotUniform, 8, 8, ref random);
+            random = new global::NetDsl.Runtime.SeededRandom(seed, 1);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(80, 64), global::NetDsl.Initializer.GlorotUniform, 8, 8, ref random);
             // Output: Glorot uniform weights [1 × 8]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 2);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(152, 8), global::NetDsl.Initializer.GlorotUniform, 8, 1, ref random);
+            random = new global::NetDsl.Runtime.SeededRandom(seed, 2);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(152, 8), global::NetDsl.Initializer.GlorotUniform, 8, 1, ref random);
         }
 
         /// <summary>First: dense 9 → 8; weights at [0, 72), biases at [72, 80) of <see cref="Parameters"/>.</summary>
@@ -75,9 +75,9 @@ namespace Regression
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));
-            global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
-            global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));
+            global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> firstOutput = stackalloc float[8];
             global::System.Span<float> secondOutput = stackalloc float[8];
@@ -102,25 +102,25 @@ namespace Regression
         /// <remarks>Not thread-safe: it reuses one workspace.</remarks>
         public float LossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
         {
-            int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
-            global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
-            global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));
-            global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.MeanSquaredError, targets, OutputSize);
+            int rows = global::NetDsl.Runtime.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
+            global::NetDsl.Runtime.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
+            global::NetDsl.Runtime.DataChecks.Targets(global::NetDsl.Loss.MeanSquaredError, targets, OutputSize);
             if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);
-            float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.MeanSquaredError, rows, OutputSize);
-            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream(0UL));
+            float scale = global::NetDsl.Runtime.Losses.MeanScale(global::NetDsl.Loss.MeanSquaredError, rows, OutputSize);
+            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.Runtime.DropoutStream(0UL));
         }
 
         /// <summary>Trains the network by mini-batch gradient descent on row-major inputs and targets; returns the loss per epoch.</summary>
         public global::NetDsl.TrainingHistory Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetDsl.TrainOptions? options = null) =>
-            global::NetDsl.TrainingLoop.Fit(this, inputs, targets, options);
+            global::NetDsl.Runtime.TrainingLoop.Fit(this, inputs, targets, options);
 
         /// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>
         public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) =>
-            global::NetDsl.Evaluation.Evaluate(this, inputs, targets);
+            global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);
 
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
-        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)
+        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -130,7 +130,7 @@ namespace Regression
             ForwardSecond(parameters, ws.FirstActivations, ws.SecondActivations, rows);
             ForwardOutput(parameters, ws.SecondActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
+            float loss = global::NetDsl.Runtime.Losses.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
             // Backward, last layer first
             BackwardOutput(parameters, ws.SecondActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.SecondDeltas, rows);
             BackwardSecond(parameters, ws.FirstActivations, ws.SecondActivations, ws.SecondDeltas, gradient, ws.FirstDeltas, rows);
@@ -139,7 +139,7 @@ namespace Regression
         }
 
         /// <summary>Inference over a batch: the values the loss reads (the outputs), dropout off.</summary>
-        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.NetworkWorkspace workspace)
+        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -156,9 +156,9 @@ namespace Regression
         {
             global::System.Span<float> a = outputs.Slice(0, rows * 8);
             // z = x·Wᵀ + b, all rows at once: [rows × 9]·[9 × 8] + b
-            global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 9), parameters.Slice(0, 72), parameters.Slice(72, 8), a, rows, 8, 9);
+            global::NetDsl.Runtime.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 9), parameters.Slice(0, 72), parameters.Slice(72, 8), a, rows, 8, 9);
             // a = tanh(z)
-            global::NetDsl.Activations.Tanh(a, a);
+            global::NetDsl.Runtime.Activations.Tanh(a, a);
         }
 
         /// <summary>First: dense 9 → 8, tanh, backward.</summary>
@@ -167,11 +167,11 @@ namespace Regression
         {
             global::System.Span<float> d = deltas.Slice(0, rows * 8);
             // δ = dL/da ⊙ tanh'(z), tanh'(z) = 1 − a²
-            global::NetDsl.Activations.TanhBackward(outputs.Slice(0, rows * 8), d);
+            global::NetDsl.Runtime.Activations.TanhBackward(outputs.Slice(0, rows * 8), d);
             // dW = δᵀ·x: [8 × rows]·[rows × 9]
-            global::NetDsl.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 9), gradient.Slice(0, 72), 8, 9, rows);
+            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 9), gradient.Slice(0, 72), 8, 9, rows);
             // db = Σ over the rows of δ
-            global::NetDsl.Kernels.SumRows(d, gradient.Slice(72, 8), rows, 8);
+            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(72, 8), rows, 8);
         }
 
         /// <summary>Second: dense 8 → 8, ReLU, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -370,7 +370,7 @@ namespace Regression
         }
 
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
-        private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
+        private sealed class Workspace(int maxRows) : global::NetDsl.Runtime.NetworkWorkspace(maxRows)
         {
             public readonly float[] FirstActivations = new float[maxRows * 8];
             public readonly float[] FirstDeltas = new float[maxRows * 8];

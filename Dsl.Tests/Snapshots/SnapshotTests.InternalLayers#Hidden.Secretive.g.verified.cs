@@ -29,7 +29,7 @@ namespace Hidden
         private Workspace? _workspace;
         private static readonly global::NetDsl.LayerDescription[] _layers =
         [
-            global::NetDsl.LayerDescription.Dense("Hidden", 2, 3, global::NetDsl.Activation.ReLU, global::NetDsl.Initializer.GlorotUniform, 0),
+            global::NetDsl.LayerDescription.Dense("Hidden", 2, 3, global::NetDsl.Activation.Relu, global::NetDsl.Initializer.GlorotUniform, 0),
             global::NetDsl.LayerDescription.Dense("Output", 3, 1, global::NetDsl.Activation.Sigmoid, global::NetDsl.Initializer.GlorotUniform, 9),
         ];
 
@@ -43,18 +43,18 @@ namespace Hidden
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.BinaryCrossEntropy;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;
-        global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
+        global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
 
         /// <summary>Creates the network with weights drawn from <paramref name="seed"/> and zero biases: the same seed gives the same weights.</summary>
         public Secretive(int seed)
         {
             global::System.Span<float> parameters = _parameters;
             // Hidden: Glorot uniform weights [3 × 2]; biases start at zero
-            var random = new global::NetDsl.SeededRandom(seed, 0);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 6), global::NetDsl.Initializer.GlorotUniform, 2, 3, ref random);
+            var random = new global::NetDsl.Runtime.SeededRandom(seed, 0);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(0, 6), global::NetDsl.Initializer.GlorotUniform, 2, 3, ref random);
             // Output: Glorot uniform weights [1 × 3]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 1);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(9, 3), global::NetDsl.Initializer.GlorotUniform, 3, 1, ref random);
+            random = new global::NetDsl.Runtime.SeededRandom(seed, 1);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(9, 3), global::NetDsl.Initializer.GlorotUniform, 3, 1, ref random);
         }
 
         /// <summary>Hidden: dense 2 → 3; weights at [0, 6), biases at [6, 9) of <see cref="Parameters"/>.</summary>
@@ -68,9 +68,9 @@ namespace Hidden
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));
-            global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
-            global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));
+            global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> hiddenOutput = stackalloc float[3];
             ForwardHidden(parameters, input, hiddenOutput, 1);
@@ -95,25 +95,25 @@ namespace Hidden
         /// <remarks>Not thread-safe: it reuses one workspace.</remarks>
         public float LossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
         {
-            int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
-            global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
-            global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));
-            global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.BinaryCrossEntropy, targets, OutputSize);
+            int rows = global::NetDsl.Runtime.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
+            global::NetDsl.Runtime.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
+            global::NetDsl.Runtime.DataChecks.Targets(global::NetDsl.Loss.BinaryCrossEntropy, targets, OutputSize);
             if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);
-            float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.BinaryCrossEntropy, rows, OutputSize);
-            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream(0UL));
+            float scale = global::NetDsl.Runtime.Losses.MeanScale(global::NetDsl.Loss.BinaryCrossEntropy, rows, OutputSize);
+            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.Runtime.DropoutStream(0UL));
         }
 
         /// <summary>Trains the network by mini-batch gradient descent on row-major inputs and targets; returns the loss per epoch.</summary>
         public global::NetDsl.TrainingHistory Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetDsl.TrainOptions? options = null) =>
-            global::NetDsl.TrainingLoop.Fit(this, inputs, targets, options);
+            global::NetDsl.Runtime.TrainingLoop.Fit(this, inputs, targets, options);
 
         /// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>
         public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) =>
-            global::NetDsl.Evaluation.Evaluate(this, inputs, targets);
+            global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);
 
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
-        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)
+        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -122,7 +122,7 @@ namespace Hidden
             ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
             ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ −[y·log σ(z) + (1 − y)·log(1 − σ(z))], and δ = scale·(σ(z) − y)
-            float loss = global::NetDsl.LossFunctions.BinaryCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
+            float loss = global::NetDsl.Runtime.Losses.BinaryCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
             // Backward, last layer first
             BackwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.HiddenDeltas, rows);
             BackwardHidden(parameters, inputs, ws.HiddenActivations, ws.HiddenDeltas, gradient, rows);
@@ -130,7 +130,7 @@ namespace Hidden
         }
 
         /// <summary>Inference over a batch: the values the loss reads (the output logits), dropout off.</summary>
-        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.NetworkWorkspace workspace)
+        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -237,7 +237,7 @@ namespace Hidden
         }
 
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
-        private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
+        private sealed class Workspace(int maxRows) : global::NetDsl.Runtime.NetworkWorkspace(maxRows)
         {
             public readonly float[] HiddenActivations = new float[maxRows * 3];
             public readonly float[] HiddenDeltas = new float[maxRows * 3];

@@ -46,24 +46,24 @@ namespace Names
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.MeanSquaredError;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;
-        global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
+        global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
 
         /// <summary>Creates the network with weights drawn from <paramref name="seed"/> and zero biases: the same seed gives the same weights.</summary>
         public @class(int seed)
         {
             global::System.Span<float> parameters = _parameters;
             // int: Glorot uniform weights [2 × 2]; biases start at zero
-            var random = new global::NetDsl.SeededRandom(seed, 0);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 4), global::NetDsl.Initializer.GlorotUniform, 2, 2, ref random);
+            var random = new global::NetDsl.Runtime.SeededRandom(seed, 0);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(0, 4), global::NetDsl.Initializer.GlorotUniform, 2, 2, ref random);
             // output: Glorot uniform weights [2 × 2]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 1);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(6, 4), global::NetDsl.Initializer.GlorotUniform, 2, 2, ref random);
+            random = new global::NetDsl.Runtime.SeededRandom(seed, 1);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(6, 4), global::NetDsl.Initializer.GlorotUniform, 2, 2, ref random);
             // Output: Glorot uniform weights [2 × 2]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 2);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(12, 4), global::NetDsl.Initializer.GlorotUniform, 2, 2, ref random);
+            random = new global::NetDsl.Runtime.SeededRandom(seed, 2);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(12, 4), global::NetDsl.Initializer.GlorotUniform, 2, 2, ref random);
             // Final: Glorot uniform weights [1 × 2]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 3);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(18, 2), global::NetDsl.Initializer.GlorotUniform, 2, 1, ref random);
+            random = new global::NetDsl.Runtime.SeededRandom(seed, 3);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(18, 2), global::NetDsl.Initializer.GlorotUniform, 2, 1, ref random);
         }
 
         /// <summary>int: dense 2 → 2; weights at [0, 4), biases at [4, 6) of <see cref="Parameters"/>.</summary>
@@ -83,9 +83,9 @@ namespace Names
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));
-            global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
-            global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));
+            global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> intOutput = stackalloc float[2];
             global::System.Span<float> outputOutput = stackalloc float[2];
@@ -112,25 +112,25 @@ namespace Names
         /// <remarks>Not thread-safe: it reuses one workspace.</remarks>
         public float LossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
         {
-            int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
-            global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
-            global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));
-            global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.MeanSquaredError, targets, OutputSize);
+            int rows = global::NetDsl.Runtime.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
+            global::NetDsl.Runtime.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
+            global::NetDsl.Runtime.DataChecks.Targets(global::NetDsl.Loss.MeanSquaredError, targets, OutputSize);
             if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);
-            float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.MeanSquaredError, rows, OutputSize);
-            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream(0UL));
+            float scale = global::NetDsl.Runtime.Losses.MeanScale(global::NetDsl.Loss.MeanSquaredError, rows, OutputSize);
+            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.Runtime.DropoutStream(0UL));
         }
 
         /// <summary>Trains the network by mini-batch gradient descent on row-major inputs and targets; returns the loss per epoch.</summary>
         public global::NetDsl.TrainingHistory Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetDsl.TrainOptions? options = null) =>
-            global::NetDsl.TrainingLoop.Fit(this, inputs, targets, options);
+            global::NetDsl.Runtime.TrainingLoop.Fit(this, inputs, targets, options);
 
         /// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>
         public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) =>
-            global::NetDsl.Evaluation.Evaluate(this, inputs, targets);
+            global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);
 
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
-        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)
+        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -141,7 +141,7 @@ namespace Names
             ForwardOutput(parameters, ws.outputActivations, ws.OutputActivations, rows);
             ForwardFinal(parameters, ws.OutputActivations, ws.FinalActivations, rows);
             // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.FinalActivations, 0, rows * OutputSize), targets, scale, ws.FinalDeltas);
+            float loss = global::NetDsl.Runtime.Losses.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.FinalActivations, 0, rows * OutputSize), targets, scale, ws.FinalDeltas);
             // Backward, last layer first
             BackwardFinal(parameters, ws.OutputActivations, ws.FinalActivations, ws.FinalDeltas, gradient, ws.OutputDeltas, rows);
             BackwardOutput(parameters, ws.outputActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.outputDeltas, rows);
@@ -151,7 +151,7 @@ namespace Names
         }
 
         /// <summary>Inference over a batch: the values the loss reads (the outputs), dropout off.</summary>
-        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.NetworkWorkspace workspace)
+        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -342,7 +342,7 @@ namespace Names
         }
 
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
-        private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
+        private sealed class Workspace(int maxRows) : global::NetDsl.Runtime.NetworkWorkspace(maxRows)
         {
             public readonly float[] intActivations = new float[maxRows * 2];
             public readonly float[] intDeltas = new float[maxRows * 2];

@@ -52,9 +52,9 @@ namespace Records
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => throw global::NetDslPlaceholder.Error();
         global::System.Span<float> global::NetDsl.INetworkModel.Parameters => throw global::NetDslPlaceholder.Error();
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => throw global::NetDslPlaceholder.Error();
-        global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => throw global::NetDslPlaceholder.Error();
-        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout) => throw global::NetDslPlaceholder.Error();
-        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.NetworkWorkspace workspace) => throw global::NetDslPlaceholder.Error();
+        global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => throw global::NetDslPlaceholder.Error();
+        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout) => throw global::NetDslPlaceholder.Error();
+        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace) => throw global::NetDslPlaceholder.Error();
     }
 }
 

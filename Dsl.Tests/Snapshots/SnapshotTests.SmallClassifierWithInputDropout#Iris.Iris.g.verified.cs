@@ -43,15 +43,15 @@ namespace Iris
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.CategoricalCrossEntropy;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;
-        global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
+        global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
 
         /// <summary>Creates the network with weights drawn from <paramref name="seed"/> and zero biases: the same seed gives the same weights.</summary>
         public Iris(int seed)
         {
             global::System.Span<float> parameters = _parameters;
             // Output: zero weights [3 × 4]; biases start at zero
-            var random = new global::NetDsl.SeededRandom(seed, 0);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 12), global::NetDsl.Initializer.Zeros, 4, 3, ref random);
+            var random = new global::NetDsl.Runtime.SeededRandom(seed, 0);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(0, 12), global::NetDsl.Initializer.Zeros, 4, 3, ref random);
         }
 
         /// <summary>InputDrop: dropout over 4 units; it has no parameters.</summary>
@@ -65,14 +65,14 @@ namespace Iris
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));
-            global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
-            global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));
+            global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             // InputDrop: dropout is the identity in inference
             ForwardOutput(parameters, input, output, 1);
             // ŷ = softmax(z): the activation the loss fuses in training
-            global::NetDsl.Activations.Softmax(output, output, OutputSize);
+            global::NetDsl.Runtime.Activations.Softmax(output, output, OutputSize);
         }
 
         /// <summary>Runs the network on one example and returns its outputs in a new array.</summary>
@@ -94,25 +94,25 @@ namespace Iris
         /// <summary>The mean loss and its gradient, with dropout masks drawn from <paramref name="dropoutSeed"/>.</summary>
         public float LossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, ulong dropoutSeed)
         {
-            int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
-            global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
-            global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));
-            global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.CategoricalCrossEntropy, targets, OutputSize);
+            int rows = global::NetDsl.Runtime.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
+            global::NetDsl.Runtime.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
+            global::NetDsl.Runtime.DataChecks.Targets(global::NetDsl.Loss.CategoricalCrossEntropy, targets, OutputSize);
             if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);
-            float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.CategoricalCrossEntropy, rows, OutputSize);
-            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream(dropoutSeed));
+            float scale = global::NetDsl.Runtime.Losses.MeanScale(global::NetDsl.Loss.CategoricalCrossEntropy, rows, OutputSize);
+            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.Runtime.DropoutStream(dropoutSeed));
         }
 
         /// <summary>Trains the network by mini-batch gradient descent on row-major inputs and targets; returns the loss per epoch.</summary>
         public global::NetDsl.TrainingHistory Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetDsl.TrainOptions? options = null) =>
-            global::NetDsl.TrainingLoop.Fit(this, inputs, targets, options);
+            global::NetDsl.Runtime.TrainingLoop.Fit(this, inputs, targets, options);
 
         /// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>
         public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) =>
-            global::NetDsl.Evaluation.Evaluate(this, inputs, targets);
+            global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);
 
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
-        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)
+        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -121,14 +121,14 @@ namespace Iris
             ForwardInputDrop(inputs, ws.InputDropActivations, ws.InputDropMask, rows, dropout);
             ForwardOutput(parameters, ws.InputDropActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ −y·log softmax(z), and δ = scale·(softmax(z) − y)
-            float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, OutputSize, scale, ws.OutputDeltas);
+            float loss = global::NetDsl.Runtime.Losses.CategoricalCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, OutputSize, scale, ws.OutputDeltas);
             // Backward, last layer first
             BackwardOutput(parameters, ws.InputDropActivations, ws.OutputActivations, ws.OutputDeltas, gradient, rows);
             return loss;
         }
 
         /// <summary>Inference over a batch: the values the loss reads (the output logits), dropout off.</summary>
-        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.NetworkWorkspace workspace)
+        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -139,7 +139,7 @@ namespace Iris
         }
 
         /// <summary>InputDrop: inverted dropout at rate 0.1 over 4 units, forward while training (Predict and Evaluate skip it).</summary>
-        private static void ForwardInputDrop(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> mask, int rows, global::NetDsl.DropoutStream dropout)
+        private static void ForwardInputDrop(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> mask, int rows, global::NetDsl.Runtime.DropoutStream dropout)
         {
             int n = rows * 4;
             // m = 0 with probability p = 0.1, else 1 / (1 − p), so E[a] = x
@@ -202,7 +202,7 @@ namespace Iris
         }
 
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ, and the dropout masks.</summary>
-        private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
+        private sealed class Workspace(int maxRows) : global::NetDsl.Runtime.NetworkWorkspace(maxRows)
         {
             public readonly float[] InputDropActivations = new float[maxRows * 4];
             public readonly float[] InputDropMask = new float[maxRows * 4];

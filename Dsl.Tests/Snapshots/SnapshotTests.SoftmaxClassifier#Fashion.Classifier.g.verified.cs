@@ -30,7 +30,7 @@ namespace Fashion
         private Workspace? _workspace;
         private static readonly global::NetDsl.LayerDescription[] _layers =
         [
-            global::NetDsl.LayerDescription.Dense("Hidden", 784, 128, global::NetDsl.Activation.ReLU, global::NetDsl.Initializer.HeUniform, 0),
+            global::NetDsl.LayerDescription.Dense("Hidden", 784, 128, global::NetDsl.Activation.Relu, global::NetDsl.Initializer.HeUniform, 0),
             global::NetDsl.LayerDescription.Dropout("Drop", 128, 0.2f, 100480),
             global::NetDsl.LayerDescription.Dense("Output", 128, 10, global::NetDsl.Activation.Softmax, global::NetDsl.Initializer.GlorotUniform, 100480),
         ];
@@ -45,18 +45,18 @@ namespace Fashion
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.CategoricalCrossEntropy;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;
-        global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
+        global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
 
         /// <summary>Creates the network with weights drawn from <paramref name="seed"/> and zero biases: the same seed gives the same weights.</summary>
         public Classifier(int seed)
         {
             global::System.Span<float> parameters = _parameters;
             // Hidden: He uniform weights [128 × 784]; biases start at zero
-            var random = new global::NetDsl.SeededRandom(seed, 0);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 100352), global::NetDsl.Initializer.HeUniform, 784, 128, ref random);
+            var random = new global::NetDsl.Runtime.SeededRandom(seed, 0);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(0, 100352), global::NetDsl.Initializer.HeUniform, 784, 128, ref random);
             // Output: Glorot uniform weights [10 × 128]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 1);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(100480, 1280), global::NetDsl.Initializer.GlorotUniform, 128, 10, ref random);
+            random = new global::NetDsl.Runtime.SeededRandom(seed, 1);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(100480, 1280), global::NetDsl.Initializer.GlorotUniform, 128, 10, ref random);
         }
 
         /// <summary>Hidden: dense 784 → 128; weights at [0, 100352), biases at [100352, 100480) of <see cref="Parameters"/>.</summary>
@@ -73,16 +73,16 @@ namespace Fashion
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));
-            global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
-            global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));
+            global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> hiddenOutput = stackalloc float[128];
             ForwardHidden(parameters, input, hiddenOutput, 1);
             // Drop: dropout is the identity in inference
             ForwardOutput(parameters, hiddenOutput, output, 1);
             // ŷ = softmax(z): the activation the loss fuses in training
-            global::NetDsl.Activations.Softmax(output, output, OutputSize);
+            global::NetDsl.Runtime.Activations.Softmax(output, output, OutputSize);
         }
 
         /// <summary>Runs the network on one example and returns its outputs in a new array.</summary>
@@ -104,25 +104,25 @@ namespace Fashion
         /// <summary>The mean loss and its gradient, with dropout masks drawn from <paramref name="dropoutSeed"/>.</summary>
         public float LossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, ulong dropoutSeed)
         {
-            int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
-            global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
-            global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));
-            global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.CategoricalCrossEntropy, targets, OutputSize);
+            int rows = global::NetDsl.Runtime.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
+            global::NetDsl.Runtime.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
+            global::NetDsl.Runtime.DataChecks.Targets(global::NetDsl.Loss.CategoricalCrossEntropy, targets, OutputSize);
             if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);
-            float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.CategoricalCrossEntropy, rows, OutputSize);
-            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream(dropoutSeed));
+            float scale = global::NetDsl.Runtime.Losses.MeanScale(global::NetDsl.Loss.CategoricalCrossEntropy, rows, OutputSize);
+            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.Runtime.DropoutStream(dropoutSeed));
         }
 
         /// <summary>Trains the network by mini-batch gradient descent on row-major inputs and targets; returns the loss per epoch.</summary>
         public global::NetDsl.TrainingHistory Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetDsl.TrainOptions? options = null) =>
-            global::NetDsl.TrainingLoop.Fit(this, inputs, targets, options);
+            global::NetDsl.Runtime.TrainingLoop.Fit(this, inputs, targets, options);
 
         /// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>
         public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) =>
-            global::NetDsl.Evaluation.Evaluate(this, inputs, targets);
+            global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);
 
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
-        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)
+        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -132,7 +132,7 @@ namespace Fashion
             ForwardDrop(ws.HiddenActivations, ws.DropActivations, ws.DropMask, rows, dropout);
             ForwardOutput(parameters, ws.DropActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ −y·log softmax(z), and δ = scale·(softmax(z) − y)
-            float loss = global::NetDsl.LossFunctions.CategoricalCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, OutputSize, scale, ws.OutputDeltas);
+            float loss = global::NetDsl.Runtime.Losses.CategoricalCrossEntropyWithLogits(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, OutputSize, scale, ws.OutputDeltas);
             // Backward, last layer first
             BackwardOutput(parameters, ws.DropActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.DropDeltas, rows);
             BackwardDrop(ws.DropMask, ws.DropDeltas, ws.HiddenDeltas, rows);
@@ -141,7 +141,7 @@ namespace Fashion
         }
 
         /// <summary>Inference over a batch: the values the loss reads (the output logits), dropout off.</summary>
-        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.NetworkWorkspace workspace)
+        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -158,9 +158,9 @@ namespace Fashion
         {
             global::System.Span<float> a = outputs.Slice(0, rows * 128);
             // z = x·Wᵀ + b, all rows at once: [rows × 784]·[784 × 128] + b
-            global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 784), parameters.Slice(0, 100352), parameters.Slice(100352, 128), a, rows, 128, 784);
+            global::NetDsl.Runtime.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 784), parameters.Slice(0, 100352), parameters.Slice(100352, 128), a, rows, 128, 784);
             // a = max(0, z)
-            global::NetDsl.Activations.ReLU(a, a);
+            global::NetDsl.Runtime.Activations.Relu(a, a);
         }
 
         /// <summary>Hidden: dense 784 → 128, ReLU, backward.</summary>
@@ -169,15 +169,15 @@ namespace Fashion
         {
             global::System.Span<float> d = deltas.Slice(0, rows * 128);
             // δ = dL/da ⊙ relu'(z), relu'(z) = 1 where a > 0, else 0
-            global::NetDsl.Activations.ReLUBackward(outputs.Slice(0, rows * 128), d);
+            global::NetDsl.Runtime.Activations.ReluBackward(outputs.Slice(0, rows * 128), d);
             // dW = δᵀ·x: [128 × rows]·[rows × 784]
-            global::NetDsl.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 784), gradient.Slice(0, 100352), 128, 784, rows);
+            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 784), gradient.Slice(0, 100352), 128, 784, rows);
             // db = Σ over the rows of δ
-            global::NetDsl.Kernels.SumRows(d, gradient.Slice(100352, 128), rows, 128);
+            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(100352, 128), rows, 128);
         }
 
         /// <summary>Drop: inverted dropout at rate 0.2 over 128 units, forward while training (Predict and Evaluate skip it).</summary>
-        private static void ForwardDrop(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> mask, int rows, global::NetDsl.DropoutStream dropout)
+        private static void ForwardDrop(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> mask, int rows, global::NetDsl.Runtime.DropoutStream dropout)
         {
             int n = rows * 128;
             // m = 0 with probability p = 0.2, else 1 / (1 − p), so E[a] = x
@@ -200,7 +200,7 @@ namespace Fashion
         {
             global::System.Span<float> z = outputs.Slice(0, rows * 10);
             // z = x·Wᵀ + b, all rows at once: [rows × 128]·[128 × 10] + b, the logits
-            global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 128), parameters.Slice(100480, 1280), parameters.Slice(101760, 10), z, rows, 10, 128);
+            global::NetDsl.Runtime.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 128), parameters.Slice(100480, 1280), parameters.Slice(101760, 10), z, rows, 10, 128);
         }
 
         /// <summary>Output: dense 128 → 10, softmax (fused into the loss), backward.</summary>
@@ -209,15 +209,15 @@ namespace Fashion
         {
             global::System.Span<float> d = deltas.Slice(0, rows * 10);
             // δ = dL/dz came from the loss. dW = δᵀ·x: [10 × rows]·[rows × 128]
-            global::NetDsl.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 128), gradient.Slice(100480, 1280), 10, 128, rows);
+            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 128), gradient.Slice(100480, 1280), 10, 128, rows);
             // db = Σ over the rows of δ
-            global::NetDsl.Kernels.SumRows(d, gradient.Slice(101760, 10), rows, 10);
+            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(101760, 10), rows, 10);
             // dL/dx = δ·W: [rows × 10]·[10 × 128]
-            global::NetDsl.Kernels.Multiply(d, parameters.Slice(100480, 1280), inputGradients.Slice(0, rows * 128), rows, 128, 10);
+            global::NetDsl.Runtime.Kernels.Multiply(d, parameters.Slice(100480, 1280), inputGradients.Slice(0, rows * 128), rows, 128, 10);
         }
 
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ, and the dropout masks.</summary>
-        private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
+        private sealed class Workspace(int maxRows) : global::NetDsl.Runtime.NetworkWorkspace(maxRows)
         {
             public readonly float[] HiddenActivations = new float[maxRows * 128];
             public readonly float[] HiddenDeltas = new float[maxRows * 128];

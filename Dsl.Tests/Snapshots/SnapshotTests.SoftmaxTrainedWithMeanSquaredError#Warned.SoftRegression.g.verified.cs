@@ -40,15 +40,15 @@ namespace Warned
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.MeanSquaredError;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;
-        global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
+        global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
 
         /// <summary>Creates the network with weights drawn from <paramref name="seed"/> and zero biases: the same seed gives the same weights.</summary>
         public SoftRegression(int seed)
         {
             global::System.Span<float> parameters = _parameters;
             // Output: Glorot uniform weights [3 × 2]; biases start at zero
-            var random = new global::NetDsl.SeededRandom(seed, 0);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 6), global::NetDsl.Initializer.GlorotUniform, 2, 3, ref random);
+            var random = new global::NetDsl.Runtime.SeededRandom(seed, 0);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(0, 6), global::NetDsl.Initializer.GlorotUniform, 2, 3, ref random);
         }
 
         /// <summary>Output: dense 2 → 3; weights at [0, 6), biases at [6, 9) of <see cref="Parameters"/>.</summary>
@@ -59,9 +59,9 @@ namespace Warned
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));
-            global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
-            global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));
+            global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             ForwardOutput(parameters, input, output, 1);
         }
@@ -82,25 +82,25 @@ namespace Warned
         /// <remarks>Not thread-safe: it reuses one workspace.</remarks>
         public float LossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
         {
-            int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
-            global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
-            global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));
-            global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.MeanSquaredError, targets, OutputSize);
+            int rows = global::NetDsl.Runtime.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
+            global::NetDsl.Runtime.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
+            global::NetDsl.Runtime.DataChecks.Targets(global::NetDsl.Loss.MeanSquaredError, targets, OutputSize);
             if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);
-            float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.MeanSquaredError, rows, OutputSize);
-            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream(0UL));
+            float scale = global::NetDsl.Runtime.Losses.MeanScale(global::NetDsl.Loss.MeanSquaredError, rows, OutputSize);
+            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.Runtime.DropoutStream(0UL));
         }
 
         /// <summary>Trains the network by mini-batch gradient descent on row-major inputs and targets; returns the loss per epoch.</summary>
         public global::NetDsl.TrainingHistory Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetDsl.TrainOptions? options = null) =>
-            global::NetDsl.TrainingLoop.Fit(this, inputs, targets, options);
+            global::NetDsl.Runtime.TrainingLoop.Fit(this, inputs, targets, options);
 
         /// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>
         public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) =>
-            global::NetDsl.Evaluation.Evaluate(this, inputs, targets);
+            global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);
 
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
-        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)
+        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -108,14 +108,14 @@ namespace Warned
             // Forward
             ForwardOutput(parameters, inputs, ws.OutputActivations, rows);
             // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
+            float loss = global::NetDsl.Runtime.Losses.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
             // Backward, last layer first
             BackwardOutput(parameters, inputs, ws.OutputActivations, ws.OutputDeltas, gradient, rows);
             return loss;
         }
 
         /// <summary>Inference over a batch: the values the loss reads (the outputs), dropout off.</summary>
-        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.NetworkWorkspace workspace)
+        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -139,7 +139,7 @@ namespace Warned
                 a[1] = W[2] * x[0] + W[3] * x[1] + b[1];
                 a[2] = W[4] * x[0] + W[5] * x[1] + b[2];
                 // a = softmax(z), aᵢ = e^zᵢ / Σⱼ e^zⱼ
-                global::NetDsl.Activations.Softmax(a, a, 3);
+                global::NetDsl.Runtime.Activations.Softmax(a, a, 3);
             }
         }
 
@@ -157,7 +157,7 @@ namespace Warned
                 global::System.ReadOnlySpan<float> a = outputs.Slice(i * 3, 3);
                 global::System.Span<float> d = deltas.Slice(i * 3, 3);
                 // δ = J_softmax·dL/da, δᵢ = aᵢ·(dL/daᵢ − Σⱼ dL/daⱼ·aⱼ)
-                global::NetDsl.Activations.SoftmaxBackward(a, d, 3);
+                global::NetDsl.Runtime.Activations.SoftmaxBackward(a, d, 3);
                 float d0 = d[0];
                 float d1 = d[1];
                 float d2 = d[2];
@@ -176,7 +176,7 @@ namespace Warned
         }
 
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
-        private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
+        private sealed class Workspace(int maxRows) : global::NetDsl.Runtime.NetworkWorkspace(maxRows)
         {
             public readonly float[] OutputActivations = new float[maxRows * 3];
             public readonly float[] OutputDeltas = new float[maxRows * 3];

@@ -42,18 +42,18 @@ namespace Wide
         int global::NetDsl.INetworkModel.OutputSize => OutputSize;
         global::NetDsl.Loss global::NetDsl.INetworkModel.Loss => global::NetDsl.Loss.MeanSquaredError;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerDescription> global::NetDsl.INetworkModel.Layers => Layers;
-        global::NetDsl.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
+        global::NetDsl.Runtime.NetworkWorkspace global::NetDsl.INetworkModel.CreateWorkspace(int maxRows) => new Workspace(maxRows);
 
         /// <summary>Creates the network with weights drawn from <paramref name="seed"/> and zero biases: the same seed gives the same weights.</summary>
         public Wide(int seed)
         {
             global::System.Span<float> parameters = _parameters;
             // Hidden: Glorot normal weights [20000 × 16]; biases start at zero
-            var random = new global::NetDsl.SeededRandom(seed, 0);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(0, 320000), global::NetDsl.Initializer.GlorotNormal, 16, 20000, ref random);
+            var random = new global::NetDsl.Runtime.SeededRandom(seed, 0);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(0, 320000), global::NetDsl.Initializer.GlorotNormal, 16, 20000, ref random);
             // Output: He normal weights [4 × 20000]; biases start at zero
-            random = new global::NetDsl.SeededRandom(seed, 1);
-            global::NetDsl.WeightInitialization.Fill(parameters.Slice(340000, 80000), global::NetDsl.Initializer.HeNormal, 20000, 4, ref random);
+            random = new global::NetDsl.Runtime.SeededRandom(seed, 1);
+            global::NetDsl.Runtime.Initializers.Fill(parameters.Slice(340000, 80000), global::NetDsl.Initializer.HeNormal, 20000, 4, ref random);
         }
 
         /// <summary>Hidden: dense 16 → 20000; weights at [0, 320000), biases at [320000, 340000) of <see cref="Parameters"/>.</summary>
@@ -67,9 +67,9 @@ namespace Wide
         /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetDsl.DataChecks.Length(input, InputSize, nameof(input));
-            global::NetDsl.DataChecks.Length(output, OutputSize, nameof(output));
-            global::NetDsl.DataChecks.Finite(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));
+            global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));
+            global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(20000);
             try
@@ -100,25 +100,25 @@ namespace Wide
         /// <remarks>Not thread-safe: it reuses one workspace.</remarks>
         public float LossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
         {
-            int rows = global::NetDsl.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
-            global::NetDsl.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
-            global::NetDsl.DataChecks.Finite(inputs, InputSize, nameof(inputs));
-            global::NetDsl.DataChecks.Targets(global::NetDsl.Loss.MeanSquaredError, targets, OutputSize);
+            int rows = global::NetDsl.Runtime.DataChecks.Batch(inputs, targets, InputSize, OutputSize);
+            global::NetDsl.Runtime.DataChecks.Length(gradient, ParameterCount, nameof(gradient));
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
+            global::NetDsl.Runtime.DataChecks.Targets(global::NetDsl.Loss.MeanSquaredError, targets, OutputSize);
             if (_workspace is null || _workspace.MaxRows < rows) _workspace = new Workspace(rows);
-            float scale = global::NetDsl.LossFunctions.MeanScale(global::NetDsl.Loss.MeanSquaredError, rows, OutputSize);
-            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.DropoutStream(0UL));
+            float scale = global::NetDsl.Runtime.Losses.MeanScale(global::NetDsl.Loss.MeanSquaredError, rows, OutputSize);
+            return ((global::NetDsl.INetworkModel)this).ComputeLossAndGradient(inputs, targets, rows, scale, gradient, _workspace, new global::NetDsl.Runtime.DropoutStream(0UL));
         }
 
         /// <summary>Trains the network by mini-batch gradient descent on row-major inputs and targets; returns the loss per epoch.</summary>
         public global::NetDsl.TrainingHistory Fit(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetDsl.TrainOptions? options = null) =>
-            global::NetDsl.TrainingLoop.Fit(this, inputs, targets, options);
+            global::NetDsl.Runtime.TrainingLoop.Fit(this, inputs, targets, options);
 
         /// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>
         public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) =>
-            global::NetDsl.Evaluation.Evaluate(this, inputs, targets);
+            global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);
 
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
-        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.NetworkWorkspace workspace, global::NetDsl.DropoutStream dropout)
+        float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -127,7 +127,7 @@ namespace Wide
             ForwardHidden(parameters, inputs, ws.HiddenActivations, rows);
             ForwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, rows);
             // Loss: L = scale·Σ (ŷ − y)², and dL/dŷ = 2·scale·(ŷ − y)
-            float loss = global::NetDsl.LossFunctions.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
+            float loss = global::NetDsl.Runtime.Losses.MeanSquaredError(new global::System.ReadOnlySpan<float>(ws.OutputActivations, 0, rows * OutputSize), targets, scale, ws.OutputDeltas);
             // Backward, last layer first
             BackwardOutput(parameters, ws.HiddenActivations, ws.OutputActivations, ws.OutputDeltas, gradient, ws.HiddenDeltas, rows);
             BackwardHidden(parameters, inputs, ws.HiddenActivations, ws.HiddenDeltas, gradient, rows);
@@ -135,7 +135,7 @@ namespace Wide
         }
 
         /// <summary>Inference over a batch: the values the loss reads (the outputs), dropout off.</summary>
-        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.NetworkWorkspace workspace)
+        global::System.ReadOnlySpan<float> global::NetDsl.INetworkModel.ComputeLossInputs(global::System.ReadOnlySpan<float> inputs, int rows, global::NetDsl.Runtime.NetworkWorkspace workspace)
         {
             var ws = (Workspace)workspace;
             ws.EnsureRows(rows);
@@ -151,9 +151,9 @@ namespace Wide
         {
             global::System.Span<float> a = outputs.Slice(0, rows * 20000);
             // z = x·Wᵀ + b, all rows at once: [rows × 16]·[16 × 20000] + b
-            global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 16), parameters.Slice(0, 320000), parameters.Slice(320000, 20000), a, rows, 20000, 16);
+            global::NetDsl.Runtime.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 16), parameters.Slice(0, 320000), parameters.Slice(320000, 20000), a, rows, 20000, 16);
             // a = σ(z) = 1 / (1 + e^−z)
-            global::NetDsl.Activations.Sigmoid(a, a);
+            global::NetDsl.Runtime.Activations.Sigmoid(a, a);
         }
 
         /// <summary>Hidden: dense 16 → 20000, sigmoid, backward.</summary>
@@ -162,11 +162,11 @@ namespace Wide
         {
             global::System.Span<float> d = deltas.Slice(0, rows * 20000);
             // δ = dL/da ⊙ σ'(z), σ'(z) = a·(1 − a)
-            global::NetDsl.Activations.SigmoidBackward(outputs.Slice(0, rows * 20000), d);
+            global::NetDsl.Runtime.Activations.SigmoidBackward(outputs.Slice(0, rows * 20000), d);
             // dW = δᵀ·x: [20000 × rows]·[rows × 16]
-            global::NetDsl.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 16), gradient.Slice(0, 320000), 20000, 16, rows);
+            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 16), gradient.Slice(0, 320000), 20000, 16, rows);
             // db = Σ over the rows of δ
-            global::NetDsl.Kernels.SumRows(d, gradient.Slice(320000, 20000), rows, 20000);
+            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(320000, 20000), rows, 20000);
         }
 
         /// <summary>Output: dense 20000 → 4, tanh, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -175,9 +175,9 @@ namespace Wide
         {
             global::System.Span<float> a = outputs.Slice(0, rows * 4);
             // z = x·Wᵀ + b, all rows at once: [rows × 20000]·[20000 × 4] + b
-            global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 20000), parameters.Slice(340000, 80000), parameters.Slice(420000, 4), a, rows, 4, 20000);
+            global::NetDsl.Runtime.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 20000), parameters.Slice(340000, 80000), parameters.Slice(420000, 4), a, rows, 4, 20000);
             // a = tanh(z)
-            global::NetDsl.Activations.Tanh(a, a);
+            global::NetDsl.Runtime.Activations.Tanh(a, a);
         }
 
         /// <summary>Output: dense 20000 → 4, tanh, backward.</summary>
@@ -186,17 +186,17 @@ namespace Wide
         {
             global::System.Span<float> d = deltas.Slice(0, rows * 4);
             // δ = dL/da ⊙ tanh'(z), tanh'(z) = 1 − a²
-            global::NetDsl.Activations.TanhBackward(outputs.Slice(0, rows * 4), d);
+            global::NetDsl.Runtime.Activations.TanhBackward(outputs.Slice(0, rows * 4), d);
             // dW = δᵀ·x: [4 × rows]·[rows × 20000]
-            global::NetDsl.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 20000), gradient.Slice(340000, 80000), 4, 20000, rows);
+            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 20000), gradient.Slice(340000, 80000), 4, 20000, rows);
             // db = Σ over the rows of δ
-            global::NetDsl.Kernels.SumRows(d, gradient.Slice(420000, 4), rows, 4);
+            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(420000, 4), rows, 4);
             // dL/dx = δ·W: [rows × 4]·[4 × 20000]
-            global::NetDsl.Kernels.Multiply(d, parameters.Slice(340000, 80000), inputGradients.Slice(0, rows * 20000), rows, 20000, 4);
+            global::NetDsl.Runtime.Kernels.Multiply(d, parameters.Slice(340000, 80000), inputGradients.Slice(0, rows * 20000), rows, 20000, 4);
         }
 
         /// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ.</summary>
-        private sealed class Workspace(int maxRows) : global::NetDsl.NetworkWorkspace(maxRows)
+        private sealed class Workspace(int maxRows) : global::NetDsl.Runtime.NetworkWorkspace(maxRows)
         {
             public readonly float[] HiddenActivations = new float[maxRows * 20000];
             public readonly float[] HiddenDeltas = new float[maxRows * 20000];

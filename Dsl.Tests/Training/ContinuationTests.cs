@@ -18,14 +18,14 @@ public class ContinuationTests
         }
     }
 
-    public static TheoryData<string> Runs() => new() { "KernelDropout, Adam", "DeepMixed, SGD momentum", "SmallDropout, RMSProp momentum" };
+    public static TheoryData<string> Runs() => new() { "KernelDropout, Adam", "DeepMixed, SGD momentum", "SmallDropout, RmsProp momentum" };
 
     // A fresh network and a factory of equal (not the same) optimizer records: equality is by value.
     private static (INetworkModel Network, Func<Optimizer> Optimizer) Create(string run) => run switch
     {
         "KernelDropout, Adam" => (new KernelDropout(seed: 5), () => new Adam(0.01f)),
         "DeepMixed, SGD momentum" => (new DeepMixed(seed: 5), () => new Sgd(0.1f) { Momentum = 0.9f }),
-        "SmallDropout, RMSProp momentum" => (new SmallDropout(seed: 5), () => new RMSProp(0.005f, Momentum: 0.5f)),
+        "SmallDropout, RmsProp momentum" => (new SmallDropout(seed: 5), () => new RmsProp(0.005f, Momentum: 0.5f)),
         _ => throw new ArgumentException(run),
     };
 
@@ -73,22 +73,22 @@ public class ContinuationTests
     [Fact]
     public void Another_optimizer_starts_a_fresh_optimizer_state_and_the_epochs_number_on()
     {
-        // Net A: 3 epochs of Adam, then 2 of RMSProp.
+        // Net A: 3 epochs of Adam, then 2 of RmsProp.
         var a = new KernelDropout(seed: 5);
         var (x, y) = Data(a);
         TrainingLoop.Fit(a, x, y, Options(new Adam(0.01f), 3));
         var afterAdam = a.Parameters.ToArray();
-        var history = TrainingLoop.Fit(a, x, y, Options(new RMSProp(0.005f), 2));
+        var history = TrainingLoop.Fit(a, x, y, Options(new RmsProp(0.005f), 2));
         Assert.Equal([4, 5], history.Epochs.Select(e => e.Epoch));
 
         // Net B reaches the same point with no optimizer history worth keeping: the same weights, and 3
         // epochs of SGD at learning rate 0, which leaves the weights alone but numbers the epochs (and so
-        // the shuffles and dropout masks). RMSProp from there must start from zero moments, as on A.
+        // the shuffles and dropout masks). RmsProp from there must start from zero moments, as on A.
         var b = new KernelDropout(seed: 1);
         afterAdam.CopyTo(b.Parameters);
         TrainingLoop.Fit(b, x, y, Options(new Sgd(0f), 3));
         Assert.Equal(Bits(afterAdam), Bits(b.Parameters));
-        TrainingLoop.Fit(b, x, y, Options(new RMSProp(0.005f), 2));
+        TrainingLoop.Fit(b, x, y, Options(new RmsProp(0.005f), 2));
 
         Assert.Equal(Bits(a.Parameters), Bits(b.Parameters));
     }

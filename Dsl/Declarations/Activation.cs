@@ -10,7 +10,7 @@ public enum Activation
     /// <summary><c>tanh(z)</c></summary>
     Tanh,
     /// <summary><c>max(0, z)</c></summary>
-    ReLU,
+    Relu,
     /// <summary><c>softmax(z)ᵢ = e^zᵢ / Σⱼ e^zⱼ</c>, over the layer's units</summary>
     Softmax,
 }

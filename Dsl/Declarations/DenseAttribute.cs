@@ -16,5 +16,5 @@ public sealed class DenseAttribute(int units, Activation activation = Activation
     public Activation Activation { get; } = activation;
 
     /// <summary>How the weights are drawn; biases always start at zero.</summary>
-    public Initializer Init { get; set; } = Initializer.GlorotUniform;
+    public Initializer Initializer { get; set; } = Initializer.GlorotUniform;
 }

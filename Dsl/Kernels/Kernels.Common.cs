@@ -1,6 +1,7 @@
+using System.ComponentModel;
 using NetDsl.Simd;
 
-namespace NetDsl;
+namespace NetDsl.Runtime;
 
 /// <summary>
 /// The register blocks of the matrix kernels. The public kernels take the one that fits this machine's
@@ -19,6 +20,7 @@ internal enum KernelBlocking
 }
 
 /// <summary>What every kernel shares: argument checks and the choice of register blocks.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Kernels
 {
     /// <summary>The blocking the public kernels use here: <see cref="KernelBlocking.Large"/> with 32 vector registers, else <see cref="KernelBlocking.Small"/>.</summary>

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 
 using NetDsl.Simd;
 
-namespace NetDsl;
+namespace NetDsl.Runtime;
 
 public static partial class Kernels
 {

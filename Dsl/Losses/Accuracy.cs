@@ -1,6 +1,8 @@
-namespace NetDsl;
+using System.ComponentModel;
+namespace NetDsl.Runtime;
 
 /// <summary>Counts correct predictions from the values the loss reads (logits for classifiers).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Accuracy
 {
     /// <summary>

@@ -1,13 +1,15 @@
+using System.ComponentModel;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using NetDsl.Simd;
 
-namespace NetDsl;
+namespace NetDsl.Runtime;
 
 /// <summary>
 /// The activations and their derivatives, over spans, as the generated code calls them.
 /// Derivatives are written in terms of the activation's output <c>a</c>, which is what a layer keeps.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Activations
 {
     /// <summary><c>a = σ(z)</c>, elementwise.</summary>
@@ -17,7 +19,7 @@ public static class Activations
     public static void Tanh(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Tanh(z, a);
 
     /// <summary><c>a = max(0, z)</c>, elementwise.</summary>
-    public static void ReLU(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Max(z, 0f, a);
+    public static void Relu(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Max(z, 0f, a);
 
     /// <summary><c>aᵢ = e^(zᵢ − max z) / Σⱼ e^(zⱼ − max z)</c> for each row of <paramref name="width"/> values.</summary>
     public static void Softmax(ReadOnlySpan<float> z, Span<float> a, int width)
@@ -51,10 +53,10 @@ public static class Activations
 
     /// <summary><c>δ ← δ ⊙ relu'(z) = δ where a &gt; 0, else 0</c></summary>
     /// <exception cref="ArgumentException"><paramref name="delta"/> is shorter than <paramref name="a"/>.</exception>
-    public static void ReLUBackward(ReadOnlySpan<float> a, Span<float> delta)
+    public static void ReluBackward(ReadOnlySpan<float> a, Span<float> delta)
     {
         RequireDeltaFor(a, delta);
-        Lanes.Run(new ReLUDerivative(a, delta), a.Length);
+        Lanes.Run(new ReluDerivative(a, delta), a.Length);
     }
 
     private static void RequireDeltaFor(ReadOnlySpan<float> a, Span<float> delta)
@@ -92,7 +94,7 @@ public static class Activations
         }
     }
 
-    private readonly ref struct ReLUDerivative(ReadOnlySpan<float> a, Span<float> delta) : IElementwise
+    private readonly ref struct ReluDerivative(ReadOnlySpan<float> a, Span<float> delta) : IElementwise
     {
         private readonly ReadOnlySpan<float> a = a;
         private readonly Span<float> delta = delta;

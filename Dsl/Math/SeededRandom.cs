@@ -1,9 +1,11 @@
-namespace NetDsl;
+using System.ComponentModel;
+namespace NetDsl.Runtime;
 
 /// <summary>
 /// A small, fast, fully specified random stream (SplitMix64), so the same seed gives the same
 /// weights, shuffles and dropout masks on every machine and .NET version.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public struct SeededRandom
 {
     private ulong _state;

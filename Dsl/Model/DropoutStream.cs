@@ -1,10 +1,12 @@
-namespace NetDsl;
+using System.ComponentModel;
+namespace NetDsl.Runtime;
 
 /// <summary>
 /// The source of dropout masks for one training step. A mask value depends only on the step's seed,
 /// the layer, the example's row within the whole batch and the unit, so a batch split into shards
 /// across any number of workers draws exactly the same masks.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct DropoutStream(ulong Seed, int FirstRow = 0)
 {
     /// <summary>The stream for the rows of a shard starting at <paramref name="firstRow"/> of the batch.</summary>

@@ -69,9 +69,3 @@ public interface INetworkModel
     [EditorBrowsable(EditorBrowsableState.Never)]
     ReadOnlySpan<float> ComputeLossInputs(ReadOnlySpan<float> inputs, int rows, NetworkWorkspace workspace);
 }
-
-/// <summary>
-/// A training pass's <c>scale · Σ loss</c>, and its correct predictions out of those counted (rows for
-/// categorical cross-entropy, outputs for binary; 0 of 0 for mean squared error).
-/// </summary>
-public readonly record struct LossAndAccuracy(float Loss, long Correct, long Counted);

@@ -1,9 +1,11 @@
-namespace NetDsl;
+using System.ComponentModel;
+namespace NetDsl.Runtime;
 
 /// <summary>
 /// The scratch a network needs for one batch (activations, deltas, dropout masks), allocated once
 /// so that a training step allocates nothing. Each parallel worker owns one.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class NetworkWorkspace(int maxRows)
 {
     /// <summary>The largest batch this workspace holds.</summary>

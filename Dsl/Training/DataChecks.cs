@@ -1,11 +1,13 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace NetDsl;
+namespace NetDsl.Runtime;
 
 /// <summary>Checks of user data, with messages that say what was expected and what came.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class DataChecks
 {
     /// <summary>

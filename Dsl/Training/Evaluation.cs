@@ -1,6 +1,8 @@
-namespace NetDsl;
+using System.ComponentModel;
+namespace NetDsl.Runtime;
 
 /// <summary>Loss and accuracy of a network on a data set, in inference mode (no dropout).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Evaluation
 {
     private const int ChunkRows = 256;
@@ -17,7 +19,7 @@ public static class Evaluation
     internal static EvaluationResult Evaluate(INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, NetworkWorkspace workspace)
     {
         int inputSize = network.InputSize, width = network.OutputSize;
-        float scale = LossFunctions.MeanScale(network.Loss, rows, width);
+        float scale = Losses.MeanScale(network.Loss, rows, width);
         double loss = 0;
         long correct = 0, counted = 0;
         for (int start = 0; start < rows; start += workspace.MaxRows)
@@ -25,7 +27,7 @@ public static class Evaluation
             int n = Math.Min(workspace.MaxRows, rows - start);
             var outputs = network.ComputeLossInputs(inputs.Slice(start * inputSize, n * inputSize), n, workspace);
             var chunkTargets = targets.Slice(start * width, n * width);
-            loss += LossFunctions.Compute(network.Loss, outputs, chunkTargets, width, scale, []);
+            loss += Losses.Compute(network.Loss, outputs, chunkTargets, width, scale, []);
             var (c, total) = Accuracy.Count(network.Loss, outputs, chunkTargets, width);
             correct += c;
             counted += total;

@@ -144,7 +144,7 @@ public sealed class Trainer : IDisposable
     internal StepResult StepStaged(int rows, ulong dropoutSeed)
     {
         _plan = ShardPlan.For(rows);
-        _scale = LossFunctions.MeanScale(_network.Loss, rows, _network.OutputSize);
+        _scale = Losses.MeanScale(_network.Loss, rows, _network.OutputSize);
         _dropout = new DropoutStream(dropoutSeed);
         _pool.Run(_plan.Count, _runShard);
 

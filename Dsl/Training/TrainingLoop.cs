@@ -1,12 +1,14 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 
-namespace NetDsl;
+namespace NetDsl.Runtime;
 
 /// <summary>
 /// Mini-batch gradient descent over a data set: hold out validation data, then each epoch shuffle,
 /// cut into batches, step, measure, report, and maybe stop early. The generated <c>Fit</c> calls it.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class TrainingLoop
 {
     /// <summary>

@@ -50,8 +50,8 @@ internal sealed class DenseLayerEmitter : ILayerEmitter
         // Each dense layer draws from its own stream, numbered among the layers with weights, so adding
         // a dropout layer leaves every layer's initial weights as they were.
         w.Line($"// {l.Name}: {InitializerDefinitions.Name(l.Layer.Initializer)} weights [{l.Outputs} × {l.Inputs}]; biases start at zero");
-        w.Line($"{(stream == 0 ? "var " : "")}random = new global::NetDsl.SeededRandom(seed, {Int(stream)});");
-        w.Line($"global::NetDsl.WeightInitialization.Fill(parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), global::NetDsl.Initializer.{l.Layer.Initializer}, {Int(l.Inputs)}, {Int(l.Outputs)}, ref random);");
+        w.Line($"{(stream == 0 ? "var " : "")}random = new global::NetDsl.Runtime.SeededRandom(seed, {Int(stream)});");
+        w.Line($"global::NetDsl.Runtime.Initializers.Fill(parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), global::NetDsl.Initializer.{l.Layer.Initializer}, {Int(l.Inputs)}, {Int(l.Outputs)}, ref random);");
         stream++;
     }
 
@@ -193,7 +193,7 @@ internal sealed class DenseLayerEmitter : ILayerEmitter
             string y = fused ? "z" : "a"; // a fused output writes logits
             w.Line($"{Span} {y} = outputs.Slice(0, rows * {Int(l.Outputs)});");
             w.Line($"// z = x·Wᵀ + b, all rows at once: [rows × {l.Inputs}]·[{l.Inputs} × {l.Outputs}] + b" + (fused ? ", the logits" : ""));
-            w.Line($"global::NetDsl.Kernels.MultiplyTransposed(inputs.Slice(0, rows * {Int(l.Inputs)}), parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), "
+            w.Line($"global::NetDsl.Runtime.Kernels.MultiplyTransposed(inputs.Slice(0, rows * {Int(l.Inputs)}), parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), "
                 + $"parameters.Slice({Int(BiasOffset(l))}, {Int(l.Outputs)}), {y}, rows, {Int(l.Outputs)}, {Int(l.Inputs)});");
             if (activation.Shape == ActivationShape.Identity) return;
             w.Line($"// {activation.Formula}");
@@ -216,12 +216,12 @@ internal sealed class DenseLayerEmitter : ILayerEmitter
             }
             w.Line((fused ? "// δ = dL/dz came from the loss. " : identity ? "// δ = dL/da (identity). " : "// ")
                 + $"dW = δᵀ·x: [{l.Outputs} × rows]·[rows × {l.Inputs}]");
-            w.Line($"global::NetDsl.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * {Int(l.Inputs)}), gradient.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), {Int(l.Outputs)}, {Int(l.Inputs)}, rows);");
+            w.Line($"global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * {Int(l.Inputs)}), gradient.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), {Int(l.Outputs)}, {Int(l.Inputs)}, rows);");
             w.Line("// db = Σ over the rows of δ");
-            w.Line($"global::NetDsl.Kernels.SumRows(d, gradient.Slice({Int(BiasOffset(l))}, {Int(l.Outputs)}), rows, {Int(l.Outputs)});");
+            w.Line($"global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice({Int(BiasOffset(l))}, {Int(l.Outputs)}), rows, {Int(l.Outputs)});");
             if (!l.NeedsInputGradient) return;
             w.Line($"// dL/dx = δ·W: [rows × {l.Outputs}]·[{l.Outputs} × {l.Inputs}]");
-            w.Line($"global::NetDsl.Kernels.Multiply(d, parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), inputGradients.Slice(0, rows * {Int(l.Inputs)}), rows, {Int(l.Inputs)}, {Int(l.Outputs)});");
+            w.Line($"global::NetDsl.Runtime.Kernels.Multiply(d, parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), inputGradients.Slice(0, rows * {Int(l.Inputs)}), rows, {Int(l.Inputs)}, {Int(l.Outputs)});");
         }
     }
 }

@@ -51,7 +51,7 @@ internal sealed class DropoutLayerEmitter : ILayerEmitter
     {
         string rate = Float(l.Layer.DropoutRate);
         w.Line($"/// <summary>{l.Name}: inverted dropout at rate {Rate(l)} over {l.Outputs} units, forward while training (Predict and Evaluate skip it).</summary>");
-        using (w.Block($"private static void {l.Forward}({ReadOnlySpan} inputs, {Span} outputs, {Span} mask, int rows, global::NetDsl.DropoutStream dropout)"))
+        using (w.Block($"private static void {l.Forward}({ReadOnlySpan} inputs, {Span} outputs, {Span} mask, int rows, global::NetDsl.Runtime.DropoutStream dropout)"))
         {
             w.Line($"int n = rows * {Int(l.Outputs)};");
             w.Line($"// m = 0 with probability p = {Rate(l)}, else 1 / (1 − p), so E[a] = x");

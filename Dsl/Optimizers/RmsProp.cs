@@ -23,7 +23,7 @@ namespace NetDsl;
 /// <param name="Momentum">μ, Keras's <c>momentum</c>; default 0 (no momentum buffer).</param>
 /// <param name="Epsilon">ε, Keras's <c>epsilon</c>; default 1e-7.</param>
 /// <param name="Centered">Keras's <c>centered</c>: divide by the estimated variance instead of the second moment; default false.</param>
-public sealed record RMSProp(
+public sealed record RmsProp(
     float LearningRate = 0.001f,
     float Rho = 0.9f,
     float Momentum = 0f,
@@ -47,7 +47,7 @@ public sealed record RMSProp(
 
         private float learningRate => StepLearningRate;
 
-        public State(RMSProp settings, int parameterCount) : base(settings, parameterCount)
+        public State(RmsProp settings, int parameterCount) : base(settings, parameterCount)
         {
             rho = settings.Rho;
             oneMinusRho = (float)(1.0 - settings.Rho);

@@ -1,7 +1,9 @@
-namespace NetDsl;
+using System.ComponentModel;
+namespace NetDsl.Runtime;
 
 /// <summary>Draws a layer's initial weights, as Keras's initializers define them.</summary>
-public static class WeightInitialization
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Initializers
 {
     /// <summary>Fills <paramref name="weights"/> of a <paramref name="fanIn"/> → <paramref name="fanOut"/> layer.</summary>
     public static void Fill(Span<float> weights, Initializer initializer, int fanIn, int fanOut, ref SeededRandom random)

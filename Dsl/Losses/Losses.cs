@@ -1,6 +1,7 @@
+using System.ComponentModel;
 using System.Numerics.Tensors;
 
-namespace NetDsl;
+namespace NetDsl.Runtime;
 
 /// <summary>
 /// The losses, each returning <c>scale · Σ loss</c> and writing its gradient (times <c>scale</c>)
@@ -9,7 +10,8 @@ namespace NetDsl;
 /// The cross-entropies take logits and are fused with their output activation, so
 /// <c>δ = ŷ − y</c> and no logarithm of zero is ever taken.
 /// </summary>
-public static class LossFunctions
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Losses
 {
     /// <summary>
     /// <c>L = scale · Σ (ŷ − y)²</c>; <c>∂L/∂ŷ = 2·scale·(ŷ − y)</c>.
