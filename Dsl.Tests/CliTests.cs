@@ -70,7 +70,12 @@ public sealed class CliTests
 
         Assert.Equal(Cli.UsageError, exitCode);
         Assert.Contains("'nosuch'", error);
-        string[] known = ["tiny", "fashion", "all", "tiny-2-3-1", "fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout"];
+        string[] gemm = ["gemm-abt-1024x1024x1024", "gemm-atb-1024x1024x1024", "gemm-ab-1024x1024x1024",
+            .. from weights in new[] { (Units: 128, FanIn: 784), (512, 784), (512, 512) }
+               from batch in new[] { 32, 128, 256 }
+               from name in new[] { $"gemm-abt-{batch}x{weights.Units}x{weights.FanIn}", $"gemm-atb-{weights.Units}x{weights.FanIn}x{batch}", $"gemm-ab-{batch}x{weights.FanIn}x{weights.Units}" }
+               select name];
+        string[] known = ["tiny", "fashion", "gemm", "all", "tiny-2-3-1", "fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout", .. gemm];
         Assert.Equal(known, Cli.BenchTargets);
         foreach (string workload in known) Assert.Contains($"'{workload}'", error);
         Assert.EndsWith($"See 'Examples bench --help'.{Environment.NewLine}", error);

@@ -19,8 +19,11 @@ public static class Cli
 
     private const string Tiny = "tiny-2-3-1";
 
+    /// <summary>The names in <see cref="BenchTargets"/> that run several workloads.</summary>
+    private static readonly string[] BenchGroups = ["tiny", "fashion", "gemm", "all"];
+
     /// <summary>The benchmark groups and workloads <c>bench</c> accepts.</summary>
-    public static IReadOnlyList<string> BenchTargets { get; } = ["tiny", "fashion", "all", Tiny, .. FashionBenchmark.Workloads];
+    public static IReadOnlyList<string> BenchTargets { get; } = [.. BenchGroups, Tiny, .. FashionBenchmark.Workloads, .. GemmBenchmark.Workloads];
 
     /// <summary>
     /// Parses <paramref name="args"/> and runs what they name. Help, parse errors and data errors go
@@ -91,7 +94,7 @@ public static class Cli
 
         var target = new Argument<string>("workload")
         {
-            Description = $"tiny, fashion (its three workloads), all, or one workload: {string.Join(", ", BenchTargets.Skip(3))}.",
+            Description = $"tiny, fashion (its three workloads), gemm (the kernels' matrix products, one thread), all, or one workload: {string.Join(", ", BenchTargets.Skip(BenchGroups.Length))}.",
             HelpName = "workload",
         };
         target.AcceptOnlyFromAmong([.. BenchTargets]);
@@ -116,12 +119,15 @@ public static class Cli
         {
             "tiny" => [Tiny],
             "fashion" => FashionBenchmark.Workloads,
-            "all" => [Tiny, .. FashionBenchmark.Workloads],
+            "gemm" => ["gemm"],
+            "all" => [Tiny, .. FashionBenchmark.Workloads, "gemm"],
             var name => [name],
         };
         foreach (string workload in workloads)
         {
             if (workload == Tiny) TinyBenchmark.Run();
+            else if (workload == "gemm") GemmBenchmark.Run();
+            else if (workload.StartsWith("gemm-", StringComparison.Ordinal)) GemmBenchmark.Run(workload);
             else FashionBenchmark.Run(workload, dataDirectory);
         }
     }

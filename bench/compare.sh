@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
 # NetDsl's benchmark workloads and the TorchSharp peer's, back to back on this machine, and the
 # ratios. The machine may be shared and noisy: compare ratios from one run, not times across runs.
-#   bench/compare.sh tiny|fashion|all      (fashion needs the full Fashion-MNIST set, see README)
-# Env: PEER_EPOCHS (default 5) for both sides.
+#   bench/compare.sh tiny|fashion|gemm|all      (fashion needs the full Fashion-MNIST set, see README)
+# Env: PEER_EPOCHS (default 5) for both sides; ROUNDS (default 3 for gemm, else 1): the two sides run
+# alternately that many times and each keeps its best value (shortest time, most GFLOP/s).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 which=${1:-all}
-case "$which" in tiny|fashion|all) ;; *) echo "usage: bench/compare.sh tiny|fashion|all" >&2; exit 2 ;; esac
+case "$which" in tiny|fashion|gemm|all) ;; *) echo "usage: bench/compare.sh tiny|fashion|gemm|all" >&2; exit 2 ;; esac
+rounds=${ROUNDS:-$([ "$which" = gemm ] && echo 3 || echo 1)}
 simd=$(grep -m1 -o -w -E 'avx512f' /proc/cpuinfo || grep -m1 -o -w -E 'avx2' /proc/cpuinfo || echo "no AVX2")
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, widest SIMD: $simd"
 ours=$(mktemp) peer=$(mktemp)
 trap 'rm -f "$ours" "$peer"' EXIT
-dotnet run -c Release --project "$repo/Examples" -- bench "$which" | tee "$ours"
-"$repo/bench/torchsharp.sh" "$which" | tee "$peer"
-# Lines are {"workload":"w","metric":"m","value":v}; times: ratio = TorchSharp / NetDsl (>1: NetDsl faster).
+dotnet build -c Release -nologo -v q "$repo/Examples" >&2
+for ((round = 1; round <= rounds; round++)); do
+  dotnet run -c Release --no-build --project "$repo/Examples" -- bench "$which" | tee -a "$ours"
+  "$repo/bench/torchsharp.sh" "$which" | tee -a "$peer"
+done
+# Lines are {"workload":"w","metric":"m","value":v}. Each side's best over the rounds; times: ratio =
+# TorchSharp / NetDsl, GFLOP/s: NetDsl / libtorch (either way >1: NetDsl faster).
 awk -F'"' '
-  { key = $4 " " $8; v = $0; sub(/.*"value":/, "", v); sub(/}.*/, "", v) }
-  FNR == NR { ours[key] = v; next }
-  key in ours {
-    if ($8 ~ /^test_acc/) printf "%-32s %-26s NetDsl %-9s TorchSharp %s\n", $4, $8, ours[key], v
-    else printf "%-32s %-26s NetDsl %-9s TorchSharp %-9s NetDsl is %.2fx faster\n", $4, $8, ours[key], v, v / ours[key]
+  function better(metric, a, b) { return metric == "gflops" ? a > b : a < b }
+  { key = $4 " " $8; v = $0; sub(/.*"value":/, "", v); sub(/}.*/, "", v); v += 0 }
+  FNR == NR { if (!(key in ours) || better($8, v, ours[key])) ours[key] = v; next }
+  key in ours { if (!(key in peer) || better($8, v, peer[key])) peer[key] = v; if (!(key in seen)) { seen[key] = 1; order[++count] = key } }
+  END {
+    for (i = 1; i <= count; i++) {
+      key = order[i]; split(key, part, " ")
+      if (part[2] ~ /^test_acc/) printf "%-32s %-26s NetDsl %-9s TorchSharp %s\n", part[1], part[2], ours[key], peer[key]
+      else if (part[2] == "gflops") printf "%-32s %-26s NetDsl %-9s libtorch %-9s NetDsl at %.2fx libtorch\n", part[1], part[2], ours[key], peer[key], ours[key] / peer[key]
+      else printf "%-32s %-26s NetDsl %-9s TorchSharp %-9s NetDsl is %.2fx faster\n", part[1], part[2], ours[key], peer[key], peer[key] / ours[key]
+    }
   }' "$ours" "$peer"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The TorchSharp (libtorch CPU) peer: the same benchmark workloads as the project's
 # `Examples -- bench`, so the two can be compared side by side on one machine.
-#   bench/torchsharp.sh tiny|mlp|fashion|peak|all
+#   bench/torchsharp.sh tiny|mlp|fashion|gemm|peak|all
 # Prints one JSON object a line: {"workload":...,"metric":...,"value":...}
 # Env: FASHION_MNIST_DIR (default /usr/share/datasets/fashion-mnist, from Debian's
 # dataset-fashion-mnist package), PEER_EPOCHS (default 5), PEER_THREADS.

@@ -21,6 +21,22 @@ double TimePerIter(Action step, int warm, double seconds)
     return sw.Elapsed.TotalSeconds / n;
 }
 
+// One-thread timings on a shared machine: this thread's CPU time (Linux CLOCK_THREAD_CPUTIME_ID), as Examples' gemm-* do,
+// so time spent waiting for a core is not counted. libtorch on one thread runs its products on the calling thread.
+double CpuTimePerIter(Action step, int warm, double seconds)
+{
+    for (int i = 0; i < warm; i++) step();
+    double start = ThreadSeconds(), elapsed; long n = 0;
+    do { step(); n++; elapsed = ThreadSeconds() - start; } while (elapsed < seconds);
+    return elapsed / n;
+}
+
+static double ThreadSeconds()
+{
+    if (OperatingSystem.IsLinux() && Native.clock_gettime(3, out var t) == 0) return t.Seconds + t.Nanoseconds * 1e-9;
+    return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+}
+
 (float[] x, byte[] y, int n) LoadIdx(string dir, string prefix)
 {
     byte[] Read(string f) { using var gz = new GZipStream(File.OpenRead(Path.Combine(dir, f)), CompressionMode.Decompress); using var ms = new MemoryStream(); gz.CopyTo(ms); return ms.ToArray(); }
@@ -88,6 +104,38 @@ if (which is "all" or "mlp" or "fashion")
     }
 }
 
+if (which is "all" or "gemm")
+{
+    // The matrix products of the fashion workloads and a square 1024, one thread, as libtorch runs them (its sgemm).
+    // Forms: abt C[m×n] = A[m×k]·B[n×k]ᵀ (a dense layer forward), atb C[m×n] = A[k×m]ᵀ·B[k×n] (its weight
+    // gradient), ab C[m×n] = A[m×k]·B[k×n] (its input gradient). C is preallocated: addmm_ with beta 0 overwrites it.
+    int saved = torch.get_num_threads();
+    torch.set_num_threads(1);
+    foreach (var (form, m, n, k) in GemmShapes())
+    {
+        var a = form == "atb" ? torch.randn(k, m).t() : torch.randn(m, k);
+        var b = form == "abt" ? torch.randn(n, k).t() : torch.randn(k, n);
+        var c = torch.empty(m, n);
+        double seconds = Math.Max(0.2, Math.Min(1.0, 2e-10 * m * n * k));
+        var t = CpuTimePerIter(() => { using var d = torch.NewDisposeScope(); c.addmm_(a, b, beta: 0, alpha: 1); }, 3, seconds);
+        Emit($"gemm-{form}-{m}x{n}x{k}", "gflops", 2.0 * m * n * k / t / 1e9);
+    }
+    torch.set_num_threads(saved);
+}
+
+// The same list as Examples' GemmBenchmark: 1024³, then each fashion weight shape (units × fan-in) at batches 32, 128, 256.
+static IEnumerable<(string Form, int M, int N, int K)> GemmShapes()
+{
+    foreach (var form in new[] { "abt", "atb", "ab" }) yield return (form, 1024, 1024, 1024);
+    foreach (var (units, fanIn) in new[] { (128, 784), (512, 784), (512, 512) })
+        foreach (var batch in new[] { 32, 128, 256 })
+        {
+            yield return ("abt", batch, units, fanIn);
+            yield return ("atb", units, fanIn, batch);
+            yield return ("ab", batch, fanIn, units);
+        }
+}
+
 if (which is "all" or "peak")
 {
     // The practical limit of this machine: a large single-precision matrix product in libtorch.
@@ -98,4 +146,10 @@ if (which is "all" or "peak")
         var t = TimePerIter(() => { using var d = torch.NewDisposeScope(); torch.mm(a, b); }, 3, 3);
         Emit($"sgemm-2048-threads{nThreads}", "gflops", 2.0 * 2048 * 2048 * 2048 / t / 1e9);
     }
+}
+
+static class Native
+{
+    public struct TimeSpec { public long Seconds, Nanoseconds; }
+    [System.Runtime.InteropServices.DllImport("libc")] public static extern int clock_gettime(int clock, out TimeSpec time);
 }
