@@ -71,7 +71,7 @@ public sealed class CliTests
         Assert.Equal(Cli.UsageError, exitCode);
         Assert.Contains("'nosuch'", error);
         string[] gemm = ["gemm-abt-1024x1024x1024", "gemm-atb-1024x1024x1024", "gemm-ab-1024x1024x1024",
-            .. from weights in new[] { (Units: 128, FanIn: 784), (512, 784), (512, 512) }
+            .. from weights in new (int Units, int FanIn)[] { (128, 784), (512, 784), (512, 512) }
                from batch in new[] { 32, 128, 256 }
                from name in new[] { $"gemm-abt-{batch}x{weights.Units}x{weights.FanIn}", $"gemm-atb-{weights.Units}x{weights.FanIn}x{batch}", $"gemm-ab-{batch}x{weights.FanIn}x{weights.Units}" }
                select name];

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 using NetDsl.Simd;
 
@@ -56,9 +55,9 @@ public static partial class Kernels
     private static void TransposedMultiplyCore<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool largeBlocks)
         where T : struct, ILanes<T>
     {
-        // Aᵀ(i, p) = a[p·m + i]: the four rows of a register block are adjacent floats, consecutive p are m apart.
-        BroadcastMultiply<T>(ref MemoryMarshal.GetReference(a), 1, m,
-            ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k, largeBlocks);
+        // Aᵀ(i, p) = a[p·m + i], B(p, j) = b[p·n + j].
+        PackedMultiply<T>(ref MemoryMarshal.GetReference(a), 1, m, ref MemoryMarshal.GetReference(b), n, 1,
+            ref MemoryMarshal.GetReference(c), m, n, k, largeBlocks);
     }
 
     private static void TransposedMultiplyScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
