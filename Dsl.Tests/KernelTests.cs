@@ -363,21 +363,50 @@ public class KernelTests
     public void RowProducts_DoNotDependOnHowTheBatchIsSplit(string path)
     {
         SkipUnlessAvailable(path);
-        // Each output row is summed the same way whatever the row count, so shards of a batch give the same bits as the whole.
-        const int m = 11, n = 37, k = 70;
+        // Each output row is summed the same way whatever the other rows, so shards of a batch give the same bits as
+        // the whole: Multiply at any row count, MultiplyTransposed on either side of its packing threshold (small
+        // calls take dot products along k, calls of PackedFrom rows or more the packed product).
+        const int n = 37, k = 70;
+        int large = Kernels.PackedFrom;
+        AssertShardsMatchWhole(path, m: 11, n, k, sizes: [1, 2, 3, 4, 5]);
+        AssertShardsMatchWhole(path, m: 3 * large + 7, n: large + 5, k, sizes: [large, large + 1, large + 6]);
+    }
+
+    [Fact]
+    public void PackedProducts_GiveTheSameBitsOnEveryWidthAndBlocking()
+    {
+        // Every element summed c = a·b + c in p order, whatever the tiles: the vector paths agree to the bit
+        // (the scalar fallback rounds a·b and the sum apart, and differs).
+        int m = Kernels.PackedFrom + 9, n = 75, k = 300;
+        float[] a = Random(m * k, 1), b = Random(n * k, 2), bias = Random(n, 3), at = Random(k * m, 4), bk = Random(k * n, 5);
+        float[]? expected = null;
+        foreach (string path in AllPaths.Where(p => p != "scalar" && Available(p)))
+        {
+            float[] abt = new float[m * n], atb = new float[m * n], ab = new float[m * n];
+            MultiplyTransposedPath(path)(a, b, bias, abt, m, n, k);
+            TransposedMultiplyPath(path)(at, bk, atb, m, n, k);
+            MultiplyPath(path)(a, bk, ab, m, n, k);
+            float[] all = [.. abt, .. atb, .. ab];
+            if (expected is null) expected = all;
+            else Assert.True(expected.AsSpan().SequenceEqual(all), $"{path} differs from {AllPaths.First(Available)}");
+        }
+    }
+
+    private static void AssertShardsMatchWhole(string path, int m, int n, int k, int[] sizes)
+    {
         float[] a = Random(m * k, 1), w = Random(n * k, 2), bias = Random(n, 3);
         float[] whole = new float[m * n], wholeProduct = new float[m * k];
         MultiplyTransposedPath(path)(a, w, bias, whole, m, n, k);
         MultiplyPath(path)(whole, w, wholeProduct, m, k, n);
-        for (int start = 0, size = 1; start < m; start += size, size++)
+        for (int start = 0, shard = 0; start < m; start += sizes[shard++])
         {
-            int rows = Math.Min(size, m - start);
-            var shard = new float[rows * n];
-            MultiplyTransposedPath(path)(a.AsSpan(start * k, rows * k), w, bias, shard, rows, n, k);
-            Assert.Equal(whole.AsSpan(start * n, rows * n).ToArray(), shard);
-            var shardProduct = new float[rows * k];
-            MultiplyPath(path)(whole.AsSpan(start * n, rows * n), w, shardProduct, rows, k, n);
-            Assert.Equal(wholeProduct.AsSpan(start * k, rows * k).ToArray(), shardProduct);
+            int rows = Math.Min(sizes[shard], m - start);
+            var part = new float[rows * n];
+            MultiplyTransposedPath(path)(a.AsSpan(start * k, rows * k), w, bias, part, rows, n, k);
+            Assert.Equal(whole.AsSpan(start * n, rows * n).ToArray(), part);
+            var partProduct = new float[rows * k];
+            MultiplyPath(path)(whole.AsSpan(start * n, rows * n), w, partProduct, rows, k, n);
+            Assert.Equal(wholeProduct.AsSpan(start * k, rows * k).ToArray(), partProduct);
         }
     }
 

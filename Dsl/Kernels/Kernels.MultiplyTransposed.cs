@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -16,7 +17,12 @@ public static partial class Kernels
     /// <param name="m">Rows of A and C; 0 is a no-op.</param>
     /// <param name="n">Rows of B, columns of C.</param>
     /// <param name="k">Columns of A and B.</param>
-    /// <remarks>Spans may be longer than needed. C must not overlap A, B or bias. The summation order is fixed, so equal inputs give equal bits.</remarks>
+    /// <remarks>
+    /// Spans may be longer than needed. C must not overlap A, B or bias. The summation order is fixed, so equal inputs
+    /// give equal bits: with at least <see cref="PackedFrom"/> rows and units each element is summed in p order, as
+    /// the other products do, then the bias added; with fewer, in dot products along k (lane by lane, then across the
+    /// lanes). A row's bits depend on which of the two its call takes, never on the other rows or the thread count.
+    /// </remarks>
     /// <exception cref="ArgumentException">A span is too short, C overlaps an input, n or k is not positive, or m is negative.</exception>
     public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
     {
@@ -59,9 +65,29 @@ public static partial class Kernels
             RequireNoOverlap(c[..(m * n)], bias[..n], nameof(c), nameof(bias));
     }
 
+    /// <summary>
+    /// From this many rows (and columns) on, <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>
+    /// packs: B's transposition then costs less than it saves. Fewer rows (a Predict, a small shard) or units
+    /// (an output layer) take dot products along k, which read both operands as they lie.
+    /// </summary>
+    internal const int PackedFrom = 32;
+
     private static void MultiplyTransposedCore<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool largeBlocks)
         where T : struct, ILanes<T>
     {
+        if (m >= PackedFrom && n >= PackedFrom)
+        {
+            // A(i, p) = a[i·k + p], B(p, j) = b[j·k + p]: the product in p order, then + bias.
+            PackedMultiply<T>(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(b), 1, k,
+                ref MemoryMarshal.GetReference(c), m, n, k, largeBlocks);
+            if (!bias.IsEmpty)
+            {
+                for (int i = 0; i < m; i++)
+                    TensorPrimitives.Add(c.Slice(i * n, n), bias[..n], c.Slice(i * n, n));
+            }
+            return;
+        }
+
         ref float a0 = ref MemoryMarshal.GetReference(a);
         ref float b0 = ref MemoryMarshal.GetReference(b);
         ref float c0 = ref MemoryMarshal.GetReference(c);

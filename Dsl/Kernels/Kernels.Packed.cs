@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 using NetDsl.Simd;
 
@@ -27,10 +29,10 @@ public static partial class Kernels
     /// <summary>Rows of A packed at a time: 192 × 128 floats, 96 KB, within L2.</summary>
     private const int RowBlock = 192;
 
-    /// <summary>The widest panel: 3 vectors of 16 floats.</summary>
-    private const int MaxPanelWidth = 48;
+    /// <summary>Columns of B packed at a time: 128 × 1024 floats, 512 KB, within L2 or L3.</summary>
+    private const int ColumnBlock = 1024;
 
-    /// <summary>Each thread's packing buffers, made at its first packed product and kept: no allocation after that.</summary>
+    /// <summary>Each thread's packing buffers, made at its first packed product and grown to the largest block it meets: no allocation after that.</summary>
     [ThreadStatic] private static float[]? t_packedA;
 
     [ThreadStatic] private static float[]? t_packedB;
@@ -52,51 +54,65 @@ public static partial class Kernels
         }
 
         int tileRows = largeTiles ? 8 : 6, tileVectors = largeTiles ? 3 : 2, w = T.Count;
-        float[] packedA = t_packedA ??= new float[RowBlock * DepthBlock];
-        float[] packedB = t_packedB ??= new float[DepthBlock * MaxPanelWidth];
+        // A column block packs into panels of whole vectors plus, for its last columns, one padded vector.
+        int blockColumns = Math.Min(ColumnBlock, n);
+        float[] packedA = Buffer(ref t_packedA, Math.Min(RowBlock, m) * Math.Min(DepthBlock, k) + 8);
+        float[] packedB = Buffer(ref t_packedB, Math.Min(DepthBlock, k) * (blockColumns + w));
         ref float aPacked = ref MemoryMarshal.GetArrayDataReference(packedA);
         ref float bPacked = ref MemoryMarshal.GetArrayDataReference(packedB);
         Span<float> edge = stackalloc float[8 * 16];
-        for (int p0 = 0; p0 < k; p0 += DepthBlock)
+        for (int j0 = 0; j0 < n; j0 += ColumnBlock)
         {
-            int depth = Math.Min(DepthBlock, k - p0);
-            bool accumulate = p0 > 0;
-            for (int i0 = 0; i0 < m; i0 += RowBlock)
+            int columns = Math.Min(ColumnBlock, n - j0);
+            for (int p0 = 0; p0 < k; p0 += DepthBlock)
             {
-                int rows = Math.Min(RowBlock, m - i0);
-                PackRows(ref Unsafe.Add(ref a, i0 * aRow + p0 * aStep), aRow, aStep, rows, depth, tileRows, ref aPacked);
-                for (int j0 = 0; j0 < n;)
+                int depth = Math.Min(DepthBlock, k - p0);
+                bool accumulate = p0 > 0;
+                PackPanels<T>(ref Unsafe.Add(ref b, p0 * bRow + j0 * bStep), bRow, bStep, depth, columns, tileVectors, ref bPacked);
+                for (int i0 = 0; i0 < m; i0 += RowBlock)
                 {
-                    // A panel of whole vectors, or the last columns short of one, padded.
-                    int vectors = Math.Min(tileVectors, (n - j0) / w);
-                    int columns = vectors > 0 ? vectors * w : n - j0;
-                    int panelVectors = Math.Max(vectors, 1);
-                    PackPanel<T>(ref Unsafe.Add(ref b, p0 * bRow + j0 * bStep), bRow, bStep, depth, columns, panelVectors * w, ref bPacked);
-                    ref float cBlock = ref Unsafe.Add(ref c, (nint)i0 * n + j0);
-                    for (int i = 0; i < rows;)
+                    int rows = Math.Min(RowBlock, m - i0);
+                    PackRows(ref Unsafe.Add(ref a, i0 * aRow + p0 * aStep), aRow, aStep, rows, depth, tileRows, ref aPacked);
+                    ref float panel = ref bPacked;
+                    for (int j = 0; j < columns;)
                     {
-                        int group = GroupRows(rows - i, tileRows);
-                        ref float aGroup = ref Unsafe.Add(ref aPacked, i * depth);
-                        ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
-                        if (vectors > 0)
+                        // A panel of whole vectors, or the last columns short of one, padded.
+                        int vectors = Math.Min(tileVectors, (columns - j) / w);
+                        int panelColumns = vectors > 0 ? vectors * w : columns - j;
+                        ref float cBlock = ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j);
+                        for (int i = 0; i < rows;)
                         {
-                            RunTile<T>(group, panelVectors, ref aGroup, ref bPacked, depth, ref cTile, n, accumulate);
+                            int group = GroupRows(rows - i, tileRows);
+                            ref float aGroup = ref Unsafe.Add(ref aPacked, i * depth);
+                            ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
+                            if (vectors > 0)
+                            {
+                                RunTile<T>(group, vectors, ref aGroup, ref panel, depth, ref cTile, n, accumulate);
+                            }
+                            else
+                            {
+                                // Fewer columns than a vector: the tile works in a buffer of whole vectors.
+                                ref float e = ref MemoryMarshal.GetReference(edge);
+                                if (accumulate)
+                                    CopyTile(ref cTile, n, ref e, w, group, panelColumns);
+                                RunTile<T>(group, 1, ref aGroup, ref panel, depth, ref e, w, accumulate);
+                                CopyTile(ref e, w, ref cTile, n, group, panelColumns);
+                            }
+                            i += group;
                         }
-                        else
-                        {
-                            // Fewer columns than a vector: the tile works in a buffer of whole vectors.
-                            ref float e = ref MemoryMarshal.GetReference(edge);
-                            if (accumulate)
-                                CopyTile(ref cTile, n, ref e, w, group, columns);
-                            RunTile<T>(group, 1, ref aGroup, ref bPacked, depth, ref e, w, accumulate);
-                            CopyTile(ref e, w, ref cTile, n, group, columns);
-                        }
-                        i += group;
+                        panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
+                        j += panelColumns;
                     }
-                    j0 += columns;
                 }
             }
         }
+    }
+
+    private static float[] Buffer(ref float[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length < length)
+            buffer = GC.AllocateUninitializedArray<float>(length);
+        return buffer;
     }
 
     /// <summary>The rows of the next tile: a whole one, else the largest of 4, 2, 1 that fits.</summary>
@@ -113,50 +129,117 @@ public static partial class Kernels
         {
             int group = GroupRows(rows - i, tileRows);
             ref float target = ref Unsafe.Add(ref packed, i * depth);
+            ref float source = ref Unsafe.Add(ref a, i * aRow);
+            int p = 0;
+            if (aStep == 1 && Avx.IsSupported)
+            {
+                // Rows along p (A row-major): 8×8 transposes; a group under 8 rows repeats its last row and the
+                // surplus of each store is overwritten by the next one (the buffer has a vector of slack at its end).
+                for (; p <= depth - 8; p += 8)
+                    Transpose8x8(ref Unsafe.Add(ref source, p), aRow, group, ref Unsafe.Add(ref target, p * group), group);
+            }
+
             for (int r = 0; r < group; r++)
             {
-                ref float source = ref Unsafe.Add(ref a, (i + r) * aRow);
-                for (int p = 0; p < depth; p++)
-                    Unsafe.Add(ref target, p * group + r) = Unsafe.Add(ref source, p * aStep);
+                ref float row = ref Unsafe.Add(ref source, r * aRow);
+                for (int q = p; q < depth; q++)
+                    Unsafe.Add(ref target, q * group + r) = Unsafe.Add(ref row, q * aStep);
             }
             i += group;
         }
     }
 
     /// <summary>
-    /// Packs a panel of B: <paramref name="depth"/> rows of <paramref name="width"/> floats, the first
-    /// <paramref name="columns"/> from B and the rest zero.
+    /// Packs <paramref name="columns"/> columns of B over <paramref name="depth"/> steps into panels of
+    /// <paramref name="tileVectors"/> vectors (the last one narrower), each panel's row for one p adjacent, then the
+    /// columns short of a vector into one vector padded with zeros.
     /// </summary>
-    private static void PackPanel<T>(ref float b, nint bRow, nint bStep, int depth, int columns, int width, ref float packed)
+    private static void PackPanels<T>(ref float b, nint bRow, nint bStep, int depth, int columns, int tileVectors, ref float packed)
         where T : struct, ILanes<T>
     {
-        if (bStep == 1 && columns == width)
+        int w = T.Count;
+        for (int j = 0; j < columns;)
         {
-            // Rows of B are rows of the panel: whole vectors.
-            for (int p = 0; p < depth; p++)
-            {
-                ref float source = ref Unsafe.Add(ref b, p * bRow);
-                ref float target = ref Unsafe.Add(ref packed, p * width);
-                for (int v = 0; v < width; v += T.Count)
-                    T.Load(ref Unsafe.Add(ref source, v)).Store(ref Unsafe.Add(ref target, v));
-            }
-            return;
-        }
-
-        for (int j = 0; j < width; j++)
-        {
-            ref float target = ref Unsafe.Add(ref packed, j);
-            if (j >= columns)
-            {
-                for (int p = 0; p < depth; p++)
-                    Unsafe.Add(ref target, p * width) = 0;
-                continue;
-            }
-
+            int vectors = Math.Min(tileVectors, (columns - j) / w);
+            int width = Math.Max(vectors, 1) * w, valid = vectors > 0 ? width : columns - j;
             ref float source = ref Unsafe.Add(ref b, j * bStep);
-            for (int p = 0; p < depth; p++)
-                Unsafe.Add(ref target, p * width) = Unsafe.Add(ref source, p * bRow);
+            if (bStep == 1 && valid == width)
+            {
+                // Rows of B are rows of the panel: whole vectors.
+                for (int p = 0; p < depth; p++)
+                {
+                    ref float row = ref Unsafe.Add(ref source, p * bRow);
+                    ref float target = ref Unsafe.Add(ref packed, p * width);
+                    for (int v = 0; v < width; v += w)
+                        T.Load(ref Unsafe.Add(ref row, v)).Store(ref Unsafe.Add(ref target, v));
+                }
+            }
+            else
+            {
+                int p = 0;
+                if (bRow == 1 && valid == width && width % 8 == 0 && Avx.IsSupported)
+                {
+                    // Columns along p (B is a transposed matrix): 8×8 transposes.
+                    for (; p <= depth - 8; p += 8)
+                        for (int column = 0; column < width; column += 8)
+                            Transpose8x8(ref Unsafe.Add(ref source, column * bStep + p), bStep, 8, ref Unsafe.Add(ref packed, p * width + column), width);
+                }
+
+                for (int column = 0; column < width; column++)
+                {
+                    ref float target = ref Unsafe.Add(ref packed, column);
+                    if (column < valid)
+                    {
+                        ref float from = ref Unsafe.Add(ref source, column * bStep);
+                        for (int q = p; q < depth; q++)
+                            Unsafe.Add(ref target, q * width) = Unsafe.Add(ref from, q * bRow);
+                    }
+                    else
+                    {
+                        for (int q = p; q < depth; q++)
+                            Unsafe.Add(ref target, q * width) = 0;
+                    }
+                }
+            }
+
+            packed = ref Unsafe.Add(ref packed, depth * width);
+            j += valid;
         }
+    }
+
+    /// <summary>
+    /// target[q·targetStride + r] = source[r·sourceStride + q] for q, r &lt; 8: eight vectors of 8 floats from
+    /// <paramref name="rows"/> rows (rows past them repeat the last), transposed in registers, stored as eight vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(ref float source, nint sourceStride, int rows, ref float target, nint targetStride)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(1, rows - 1) * sourceStride));
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(2, rows - 1) * sourceStride));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(3, rows - 1) * sourceStride));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(4, rows - 1) * sourceStride));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(5, rows - 1) * sourceStride));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(6, rows - 1) * sourceStride));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(7, rows - 1) * sourceStride));
+
+        // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves swapped across.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref target);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, targetStride));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, 2 * targetStride));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref target, 3 * targetStride));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 4 * targetStride));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 5 * targetStride));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 6 * targetStride));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 7 * targetStride));
     }
 
     private static void CopyTile(ref float source, nint sourceRow, ref float target, nint targetRow, int rows, int columns)
