@@ -19,17 +19,31 @@ for ((round = 1; round <= rounds; round++)); do
   "$repo/bench/torchsharp.sh" "$which" | tee -a "$peer"
 done
 # Lines are {"workload":"w","metric":"m","value":v}. Each side's best over the rounds; times: ratio =
-# TorchSharp / NetDsl, GFLOP/s: NetDsl / libtorch (either way >1: NetDsl faster).
+# TorchSharp / NetDsl, GFLOP/s: NetDsl / libtorch (either way >1: NetDsl faster). With several rounds,
+# the lowest and highest of the rounds' own ratios follow in brackets.
 awk -F'"' '
   function better(metric, a, b) { return metric == "gflops" ? a > b : a < b }
+  function ratio(metric, o, p) { return metric == "gflops" ? o / p : p / o }
   { key = $4 " " $8; v = $0; sub(/.*"value":/, "", v); sub(/}.*/, "", v); v += 0 }
-  FNR == NR { if (!(key in ours) || better($8, v, ours[key])) ours[key] = v; next }
-  key in ours { if (!(key in peer) || better($8, v, peer[key])) peer[key] = v; if (!(key in seen)) { seen[key] = 1; order[++count] = key } }
+  FNR == NR { n = ++oursRound[key]; ours[key, n] = v; if (!(key in ours) || better($8, v, ours[key])) ours[key] = v; next }
+  key in ours {
+    n = ++peerRound[key]; peer[key, n] = v
+    if (!(key in peer) || better($8, v, peer[key])) peer[key] = v
+    if (!(key in seen)) { seen[key] = 1; order[++count] = key }
+  }
   END {
     for (i = 1; i <= count; i++) {
-      key = order[i]; split(key, part, " ")
-      if (part[2] ~ /^test_acc/) printf "%-32s %-26s NetDsl %-9s TorchSharp %s\n", part[1], part[2], ours[key], peer[key]
-      else if (part[2] == "gflops") printf "%-32s %-26s NetDsl %-9s libtorch %-9s NetDsl at %.2fx libtorch\n", part[1], part[2], ours[key], peer[key], ours[key] / peer[key]
-      else printf "%-32s %-26s NetDsl %-9s TorchSharp %-9s NetDsl is %.2fx faster\n", part[1], part[2], ours[key], peer[key], peer[key] / ours[key]
+      key = order[i]; split(key, part, " "); metric = part[2]
+      if (metric ~ /^test_acc/) { printf "%-32s %-26s NetDsl %-9s TorchSharp %s\n", part[1], metric, ours[key], peer[key]; continue }
+      spread = ""
+      if (peerRound[key] > 1) {
+        low = 1e30; high = 0
+        for (r = 1; r <= peerRound[key] && r <= oursRound[key]; r++) {
+          x = ratio(metric, ours[key, r], peer[key, r]); if (x < low) low = x; if (x > high) high = x
+        }
+        spread = sprintf(" [%.2f-%.2f]", low, high)
+      }
+      if (metric == "gflops") printf "%-32s %-26s NetDsl %-9s libtorch %-9s NetDsl at %.2fx libtorch%s\n", part[1], metric, ours[key], peer[key], ratio(metric, ours[key], peer[key]), spread
+      else printf "%-32s %-26s NetDsl %-9s TorchSharp %-9s NetDsl is %.2fx faster%s\n", part[1], metric, ours[key], peer[key], ratio(metric, ours[key], peer[key]), spread
     }
   }' "$ours" "$peer"
