@@ -29,6 +29,9 @@ public static partial class Kernels
     /// <summary>Rows of A packed at a time: 192 × 128 floats, 96 KB, within L2.</summary>
     private const int RowBlock = 192;
 
+    /// <summary>Up to this many rows of A, B in rows is read where it lies: packing it would cost more than it saves.</summary>
+    private const int UnpackedRows = 64;
+
     /// <summary>Columns of B packed at a time: 128 × 1024 floats, 512 KB, within L2 or L3.</summary>
     private const int ColumnBlock = 1024;
 
@@ -61,6 +64,8 @@ public static partial class Kernels
         ref float aPacked = ref MemoryMarshal.GetArrayDataReference(packedA);
         ref float bPacked = ref MemoryMarshal.GetArrayDataReference(packedB);
         Span<float> edge = stackalloc float[8 * 16];
+        // B is packed unless it already lies in rows (B(p, j) = b[p·bRow + j]) and few rows of A would reuse a packed panel.
+        bool packB = bStep != 1 || m > UnpackedRows;
         for (int j0 = 0; j0 < n; j0 += ColumnBlock)
         {
             int columns = Math.Min(ColumnBlock, n - j0);
@@ -68,17 +73,33 @@ public static partial class Kernels
             {
                 int depth = Math.Min(DepthBlock, k - p0);
                 bool accumulate = p0 > 0;
-                PackPanels<T>(ref Unsafe.Add(ref b, p0 * bRow + j0 * bStep), bRow, bStep, depth, columns, tileVectors, ref bPacked);
+                ref float bBlock = ref Unsafe.Add(ref b, p0 * bRow + j0 * bStep);
+                if (packB)
+                    PackPanels<T>(ref bBlock, bRow, bStep, depth, columns, tileVectors, ref bPacked);
                 for (int i0 = 0; i0 < m; i0 += RowBlock)
                 {
                     int rows = Math.Min(RowBlock, m - i0);
                     PackRows(ref Unsafe.Add(ref a, i0 * aRow + p0 * aStep), aRow, aStep, rows, depth, tileRows, ref aPacked);
-                    ref float panel = ref bPacked;
+                    scoped ref float panel = ref bPacked;
                     for (int j = 0; j < columns;)
                     {
                         // A panel of whole vectors, or the last columns short of one, padded.
                         int vectors = Math.Min(tileVectors, (columns - j) / w);
                         int panelColumns = vectors > 0 ? vectors * w : columns - j;
+                        // Unpacked, a panel of whole vectors is read where it lies, one row of B per p; the last
+                        // columns short of a vector are packed into a padded vector all the same.
+                        nint panelRow = vectors * w;
+                        if (!packB)
+                        {
+                            panelRow = bRow;
+                            panel = ref Unsafe.Add(ref bBlock, j);
+                            if (vectors == 0)
+                            {
+                                PackPanels<T>(ref panel, bRow, 1, depth, panelColumns, 1, ref bPacked);
+                                panel = ref bPacked;
+                                panelRow = w;
+                            }
+                        }
                         ref float cBlock = ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j);
                         for (int i = 0; i < rows;)
                         {
@@ -87,7 +108,7 @@ public static partial class Kernels
                             ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
                             if (vectors > 0)
                             {
-                                RunTile<T>(group, vectors, ref aGroup, ref panel, depth, ref cTile, n, accumulate);
+                                RunTile<T>(group, vectors, ref aGroup, ref panel, panelRow, depth, ref cTile, n, accumulate);
                             }
                             else
                             {
@@ -95,12 +116,13 @@ public static partial class Kernels
                                 ref float e = ref MemoryMarshal.GetReference(edge);
                                 if (accumulate)
                                     CopyTile(ref cTile, n, ref e, w, group, panelColumns);
-                                RunTile<T>(group, 1, ref aGroup, ref panel, depth, ref e, w, accumulate);
+                                RunTile<T>(group, 1, ref aGroup, ref panel, w, depth, ref e, w, accumulate);
                                 CopyTile(ref e, w, ref cTile, n, group, panelColumns);
                             }
                             i += group;
                         }
-                        panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
+                        if (packB)
+                            panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
                     }
                 }
@@ -250,25 +272,25 @@ public static partial class Kernels
     }
 
     /// <summary>The tile instantiation for <paramref name="rows"/> × <paramref name="vectors"/>.</summary>
-    private static void RunTile<T>(int rows, int vectors, ref float a, ref float b, int depth, ref float c, nint ldc, bool accumulate)
+    private static void RunTile<T>(int rows, int vectors, ref float a, ref float b, nint bRow, int depth, ref float c, nint ldc, bool accumulate)
         where T : struct, ILanes<T>
     {
         switch (rows * 4 + vectors)
         {
-            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 6 * 4 + 1: Tile<T, Six, One>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 4 * 4 + 1: Tile<T, Four, One>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 2 * 4 + 1: Tile<T, Two, One>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 1 * 4 + 3: Tile<T, One, Three>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            case 1 * 4 + 2: Tile<T, One, Two>(ref a, ref b, depth, ref c, ldc, accumulate); break;
-            default: Tile<T, One, One>(ref a, ref b, depth, ref c, ldc, accumulate); break;
+            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 6 * 4 + 1: Tile<T, Six, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 4 * 4 + 1: Tile<T, Four, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 2 * 4 + 1: Tile<T, Two, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 1 * 4 + 3: Tile<T, One, Three>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 1 * 4 + 2: Tile<T, One, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            default: Tile<T, One, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
         }
     }
 
@@ -278,7 +300,7 @@ public static partial class Kernels
     /// rows + vectors loads. With <paramref name="accumulate"/> the accumulators start from C (a later k block).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget and all the registers, optimised at its first call
-    private static void Tile<T, TRows, TVectors>(ref float a, ref float b, int depth, ref float c, nint ldc, bool accumulate)
+    private static void Tile<T, TRows, TVectors>(ref float a, ref float b, nint bRow, int depth, ref float c, nint ldc, bool accumulate)
         where T : struct, ILanes<T>
         where TRows : struct, IConstant
         where TVectors : struct, IConstant
@@ -371,7 +393,7 @@ public static partial class Kernels
             }
 
             a = ref Unsafe.Add(ref a, rows);
-            b = ref Unsafe.Add(ref b, vectors * w);
+            b = ref Unsafe.Add(ref b, bRow);
         }
 
         c00.Store(ref c); if (vectors > 1) c01.Store(ref Unsafe.Add(ref c, 1 * w)); if (vectors > 2) c02.Store(ref Unsafe.Add(ref c, 2 * w));
