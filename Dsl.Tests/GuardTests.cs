@@ -71,10 +71,14 @@ public sealed class GuardTests
     [Fact]
     public void Predict_refuses_inputs_and_outputs_of_the_wrong_length()
     {
+        // Inputs must be whole rows of 2, none of them empty; outputs exactly 1 a row.
         var net = new PassFail(seed: 1);
-        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict(new float[3])), "input", expected: "2", actual: "3");
-        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict(new float[1])), "input", expected: "2", actual: "1");
-        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict(new float[2], new float[2])), "output", expected: "1", actual: "2");
+        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict(new float[3])), "inputs", expected: "2", actual: "3");
+        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict(new float[1])), "inputs", expected: "2", actual: "1");
+        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict([], [])), "inputs", expected: "2", actual: "empty");
+        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict(new float[2], new float[2])), "outputs", expected: "1", actual: "2");
+        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict(new float[6], new float[2])), "outputs", expected: "3", actual: "2");
+        AssertNames(Assert.Throws<ArgumentException>(() => net.Predict(new float[6], new float[4])), "outputs", expected: "3", actual: "4");
     }
 
     [Fact]
@@ -147,9 +151,12 @@ public sealed class GuardTests
             (Assert.Throws<ArgumentException>(() => wide.Predict(wideInput, new float[WideClassifier.OutputSize])), 37),
         })
         {
-            Assert.Equal("input", e.ParamName);
-            Assert.Contains($"Expected finite input, but row 0, column {column} is {bad}.", e.Message);
+            Assert.Equal("inputs", e.ParamName);
+            Assert.Contains($"Expected finite inputs, but row 0, column {column} is {bad}.", e.Message);
         }
+        // In a batch, the row too.
+        var batch = Assert.Throws<ArgumentException>(() => small.Predict([0.5f, 0.5f, 0.5f, bad], new float[2]));
+        Assert.Contains($"Expected finite inputs, but row 1, column 1 is {bad}.", batch.Message);
         // The same words as Fit's refusal of the same value.
         var fit = Assert.Throws<ArgumentException>(() => small.Fit([0.5f, bad], [1f]));
         Assert.Contains($"Expected finite inputs, but row 0, column 1 is {bad}.", fit.Message);

@@ -45,7 +45,7 @@ public sealed class PlaceholderTests
         Assert.Contains("// A NetDsl placeholder for network Net", Assert.Single(placeholder.GeneratedSources).SourceText.ToString());
 
         var expected = Surface(real);
-        Assert.Contains("public float[] Predict(global::System.ReadOnlySpan<float> input)", expected); // the format shows what it should
+        Assert.Contains("public float[] Predict(global::System.ReadOnlySpan<float> inputs)", expected); // the format shows what it should
         Assert.Equal(expected, Surface(placeholder));
     }
 

@@ -6,7 +6,7 @@ internal delegate float LossAndGradientFn(ReadOnlySpan<float> inputs, ReadOnlySp
 
 internal delegate float SeededLossAndGradientFn(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, ulong dropoutSeed);
 
-internal delegate void PredictFn(ReadOnlySpan<float> input, Span<float> output);
+internal delegate void PredictFn(ReadOnlySpan<float> inputs, Span<float> outputs);
 
 internal delegate EvaluationResult EvaluateFn(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
 

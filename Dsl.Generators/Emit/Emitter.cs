@@ -150,14 +150,19 @@ internal static class Emitter
         int scratch = hidden.Sum(l => l.Outputs);
         bool rent = scratch > StackLimit;
 
-        w.Line("/// <summary>Runs the network on one example (<see cref=\"InputSize\"/> features) and writes its <see cref=\"OutputSize\"/> outputs.</summary>");
-        w.Line("/// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>");
-        using (w.Block($"public void Predict({ReadOnlySpan} input, {Span} output)"))
+        w.Line("/// <summary>Runs the network on examples, row-major (<see cref=\"InputSize\"/> features a row), and writes each one's <see cref=\"OutputSize\"/> outputs, row by row.</summary>");
+        w.Line("/// <remarks>Inference mode: dropout is off. One row runs here, its scratch on the stack; more run through the batched forward pass (the matrix kernels) in chunks, across the cores for large batches. Thread-safe, allocation-free (a batch of several rows: after a thread's first).</remarks>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole rows, the outputs do not fit them exactly, or an input is NaN or infinite (named by its row and column, as Fit, Evaluate and LossAndGradient do).</exception>");
+        using (w.Block($"public void Predict({ReadOnlySpan} inputs, {Span} outputs)"))
         {
-            w.Line("global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));");
-            w.Line("global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));");
-            w.Line("global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));");
+            w.Line("int rows = global::NetDsl.Runtime.DataChecks.Predictions(inputs, outputs, InputSize, OutputSize);");
+            w.Line("global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));");
+            using (w.Block("if (rows > 1)"))
+            {
+                w.Line("// Several rows: the batched forward pass Evaluate runs, a chunk of rows at a time, across the cores");
+                w.Line("global::NetDsl.Runtime.BatchInference.Run(this, inputs, outputs, rows);");
+                w.Line("return;");
+            }
             w.Line($"{ReadOnlySpan} parameters = _parameters;");
             if (rent)
             {
@@ -177,13 +182,13 @@ internal static class Emitter
             }
         }
         w.Line();
-        w.Line("/// <summary>Runs the network on one example and returns its outputs in a new array.</summary>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">The input has the wrong length, or a value that is NaN or infinite.</exception>");
-        using (w.Block($"public float[] Predict({ReadOnlySpan} input)"))
+        w.Line("/// <summary>Runs the network on examples (one or more rows) and returns their outputs in a new array.</summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole rows, or a value is NaN or infinite.</exception>");
+        using (w.Block($"public float[] Predict({ReadOnlySpan} inputs)"))
         {
-            w.Line("var output = new float[OutputSize];");
-            w.Line("Predict(input, output);");
-            w.Line("return output;");
+            w.Line("var outputs = new float[inputs.Length == InputSize ? OutputSize : global::NetDsl.Runtime.DataChecks.Rows(inputs, InputSize) * OutputSize];");
+            w.Line("Predict(inputs, outputs);");
+            w.Line("return outputs;");
         }
     }
 
@@ -200,7 +205,7 @@ internal static class Emitter
                 : $"{Span} {Local(l)} = stackalloc float[{Int(l.Outputs)}];");
             offset += l.Outputs;
         }
-        string current = "input";
+        string current = "inputs";
         foreach (var l in shape.Layers)
         {
             if (l.Emitter.IdentityInInference)
@@ -208,7 +213,7 @@ internal static class Emitter
                 w.Line(IdentityInInference(l));
                 continue;
             }
-            string target = l.IsOutput ? "output" : Local(l);
+            string target = l.IsOutput ? "outputs" : Local(l);
             w.Line(l.Emitter.ForwardCall(l, current, target, "1"));
             current = target;
         }
@@ -217,9 +222,9 @@ internal static class Emitter
             w.Line($"// {fused.OutputFormula}: the activation the loss fuses in training");
             if (fused.Shape == ActivationShape.Elementwise && shape.OutputSize <= UnrollLimit)
                 for (int k = 0; k < shape.OutputSize; k++)
-                    w.Line($"output[{Int(k)}] = {fused.Apply($"output[{Int(k)}]")};");
+                    w.Line($"outputs[{Int(k)}] = {fused.Apply($"outputs[{Int(k)}]")};");
             else
-                w.Line(fused.SpanForward("output", "output", "OutputSize"));
+                w.Line(fused.SpanForward("outputs", "outputs", "OutputSize"));
         }
     }
 

@@ -123,11 +123,11 @@ internal static class PlaceholderEmitter
         if (api.Members.Contains("Predict"))
         {
             separate();
-            w.Line("/// <summary>Runs the network on one example; " + Doc);
-            w.Line($"public void Predict({ReadOnlySpan} input, {Span} output) => {throws};");
+            w.Line("/// <summary>Runs the network on examples, row-major; " + Doc);
+            w.Line($"public void Predict({ReadOnlySpan} inputs, {Span} outputs) => {throws};");
             w.Line();
-            w.Line("/// <summary>Runs the network on one example; " + Doc);
-            w.Line($"public float[] Predict({ReadOnlySpan} input) => {throws};");
+            w.Line("/// <summary>Runs the network on examples and returns their outputs; " + Doc);
+            w.Line($"public float[] Predict({ReadOnlySpan} inputs) => {throws};");
         }
         if (api.Members.Contains("LossAndGradient"))
         {

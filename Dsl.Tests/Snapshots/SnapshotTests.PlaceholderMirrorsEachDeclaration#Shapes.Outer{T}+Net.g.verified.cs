@@ -52,11 +52,11 @@ namespace Shapes
             /// <summary>Layer Output; throws in this placeholder (the network has errors).</summary>
             private partial global::NetDsl.Layer Output => throw global::NetDslPlaceholder.Error();
 
-            /// <summary>Runs the network on one example; throws in this placeholder (the network has errors).</summary>
-            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => throw global::NetDslPlaceholder.Error();
+            /// <summary>Runs the network on examples, row-major; throws in this placeholder (the network has errors).</summary>
+            public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => throw global::NetDslPlaceholder.Error();
 
-            /// <summary>Runs the network on one example; throws in this placeholder (the network has errors).</summary>
-            public float[] Predict(global::System.ReadOnlySpan<float> input) => throw global::NetDslPlaceholder.Error();
+            /// <summary>Runs the network on examples and returns their outputs; throws in this placeholder (the network has errors).</summary>
+            public float[] Predict(global::System.ReadOnlySpan<float> inputs) => throw global::NetDslPlaceholder.Error();
 
             /// <summary>The mean loss on a batch and its gradient; throws in this placeholder (the network has errors).</summary>
             public float LossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => throw global::NetDslPlaceholder.Error();

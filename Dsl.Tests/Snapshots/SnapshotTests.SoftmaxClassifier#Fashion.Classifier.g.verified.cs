@@ -68,30 +68,35 @@ namespace Fashion
         /// <summary>Output: dense 128 → 10; weights at [100480, 101760), biases at [101760, 101770) of <see cref="Parameters"/>.</summary>
         public partial global::NetDsl.Layer Output => new(_layers[2], _parameters);
 
-        /// <summary>Runs the network on one example (<see cref="InputSize"/> features) and writes its <see cref="OutputSize"/> outputs.</summary>
-        /// <remarks>Inference mode: dropout is off. Thread-safe, allocation-free.</remarks>
-        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or an input is NaN or infinite (named by its column, as Fit, Evaluate and LossAndGradient do).</exception>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        /// <summary>Runs the network on examples, row-major (<see cref="InputSize"/> features a row), and writes each one's <see cref="OutputSize"/> outputs, row by row.</summary>
+        /// <remarks>Inference mode: dropout is off. One row runs here, its scratch on the stack; more run through the batched forward pass (the matrix kernels) in chunks, across the cores for large batches. Thread-safe, allocation-free (a batch of several rows: after a thread's first).</remarks>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole rows, the outputs do not fit them exactly, or an input is NaN or infinite (named by its row and column, as Fit, Evaluate and LossAndGradient do).</exception>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            global::NetDsl.Runtime.DataChecks.Length(input, InputSize, nameof(input));
-            global::NetDsl.Runtime.DataChecks.Length(output, OutputSize, nameof(output));
-            global::NetDsl.Runtime.DataChecks.Finite(input, InputSize, nameof(input));
+            int rows = global::NetDsl.Runtime.DataChecks.Predictions(inputs, outputs, InputSize, OutputSize);
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
+            if (rows > 1)
+            {
+                // Several rows: the batched forward pass Evaluate runs, a chunk of rows at a time, across the cores
+                global::NetDsl.Runtime.BatchInference.Run(this, inputs, outputs, rows);
+                return;
+            }
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> hiddenOutput = stackalloc float[128];
-            ForwardHidden(parameters, input, hiddenOutput, 1);
+            ForwardHidden(parameters, inputs, hiddenOutput, 1);
             // Drop: dropout is the identity in inference
-            ForwardOutput(parameters, hiddenOutput, output, 1);
+            ForwardOutput(parameters, hiddenOutput, outputs, 1);
             // ŷ = softmax(z): the activation the loss fuses in training
-            global::NetDsl.Runtime.Activations.Softmax(output, output, OutputSize);
+            global::NetDsl.Runtime.Activations.Softmax(outputs, outputs, OutputSize);
         }
 
-        /// <summary>Runs the network on one example and returns its outputs in a new array.</summary>
-        /// <exception cref="global::System.ArgumentException">The input has the wrong length, or a value that is NaN or infinite.</exception>
-        public float[] Predict(global::System.ReadOnlySpan<float> input)
+        /// <summary>Runs the network on examples (one or more rows) and returns their outputs in a new array.</summary>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole rows, or a value is NaN or infinite.</exception>
+        public float[] Predict(global::System.ReadOnlySpan<float> inputs)
         {
-            var output = new float[OutputSize];
-            Predict(input, output);
-            return output;
+            var outputs = new float[inputs.Length == InputSize ? OutputSize : global::NetDsl.Runtime.DataChecks.Rows(inputs, InputSize) * OutputSize];
+            Predict(inputs, outputs);
+            return outputs;
         }
 
         /// <summary>The mean categorical cross-entropy (summed over classes and averaged over the batch) on a batch, and its gradient in the layout of <see cref="Parameters"/>.</summary>

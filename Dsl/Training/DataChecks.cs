@@ -22,8 +22,23 @@ public static class DataChecks
         return rows;
     }
 
+    /// <summary>
+    /// Checks Predict's spans: whole, non-empty rows of <paramref name="inputSize"/> inputs, and room for exactly
+    /// <paramref name="outputSize"/> outputs a row; returns the row count.
+    /// </summary>
+    public static int Predictions(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputs, int inputSize, int outputSize)
+    {
+        // One row, the common case, in one compare.
+        if (inputs.Length == inputSize && outputs.Length == outputSize)
+            return 1;
+        int rows = Rows(inputs, inputSize);
+        if (outputs.Length != rows * outputSize)
+            throw new ArgumentException($"Expected {rows * outputSize} values in outputs ({rows} rows × {outputSize} outputs) for {rows} input rows, but got {outputs.Length}.", nameof(outputs));
+        return rows;
+    }
+
     /// <summary>Checks that the inputs are whole, non-empty rows of <paramref name="inputSize"/> features and returns their count.</summary>
-    internal static int Rows(ReadOnlySpan<float> inputs, int inputSize)
+    public static int Rows(ReadOnlySpan<float> inputs, int inputSize)
     {
         if (inputs.IsEmpty)
             throw new ArgumentException("The inputs are empty; expected at least one row of " + inputSize + " features.", nameof(inputs));

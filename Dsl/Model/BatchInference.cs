@@ -1,0 +1,80 @@
+using System.ComponentModel;
+
+namespace NetDsl.Runtime;
+
+/// <summary>
+/// Predict on more than one row: the generated Predict hands such batches here. They run through the network's
+/// batched forward pass (the one Evaluate uses: the matrix kernels, dropout off) in chunks of
+/// <see cref="ChunkRows"/> rows, across the cores when there are several chunks and no other batch has them;
+/// then the output activation the loss fuses in training is applied. Each thread keeps a workspace per network
+/// type, so once a thread has run a network's batch, Predict allocates nothing there again.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class BatchInference
+{
+    /// <summary>Rows per chunk: enough for the kernels' packed products, few enough for the activations to stay in cache.</summary>
+    internal const int ChunkRows = 128;
+
+    /// <summary>Runs <paramref name="rows"/> rows of <paramref name="inputs"/>, checked by the caller, into <paramref name="outputs"/>.</summary>
+    public static void Run(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        int chunks = (rows + ChunkRows - 1) / ChunkRows;
+        if (chunks > 1 && ParallelBatch.TryRun(network, inputs, outputs, rows, chunks))
+            return;
+        for (int chunk = 0; chunk < chunks; chunk++)
+            RunChunk(network, inputs, outputs, rows, chunk);
+    }
+
+    /// <summary>Rows chunk·<see cref="ChunkRows"/> on: the forward pass, its outputs copied out, the fused activation applied.</summary>
+    internal static void RunChunk(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int chunk)
+    {
+        int start = chunk * ChunkRows, count = Math.Min(ChunkRows, rows - start);
+        int inputSize = network.InputSize, outputSize = network.OutputSize;
+        NetworkWorkspace workspace = Workspaces.For(network);
+        Span<float> target = outputs.Slice(start * outputSize, count * outputSize);
+        network.ComputeLossInputs(inputs.Slice(start * inputSize, count * inputSize), count, workspace).CopyTo(target);
+        ApplyFusedActivation(network.Loss, target, outputSize);
+    }
+
+    /// <summary>
+    /// The output activation that training fuses into <paramref name="loss"/> (its forward pass stops at the logits),
+    /// as the one-row Predict applies it: softmax for categorical cross-entropy, the sigmoid for binary.
+    /// </summary>
+    internal static void ApplyFusedActivation(Loss loss, Span<float> outputs, int width)
+    {
+        switch (loss)
+        {
+            case Loss.CategoricalCrossEntropy: Activations.Softmax(outputs, outputs, width); break;
+            case Loss.BinaryCrossEntropy: Activations.Sigmoid(outputs, outputs); break;
+        }
+    }
+
+    /// <summary>Each thread's batch workspaces, one per network type it has run (a few at most are kept).</summary>
+    private static class Workspaces
+    {
+        private const int Kept = 4;
+
+        [ThreadStatic] private static Type?[]? t_types;
+        [ThreadStatic] private static NetworkWorkspace?[]? t_workspaces;
+        [ThreadStatic] private static int t_next;
+
+        public static NetworkWorkspace For(INetworkModel network)
+        {
+            Type type = network.GetType();
+            Type?[] types = t_types ??= new Type?[Kept];
+            NetworkWorkspace?[] workspaces = t_workspaces ??= new NetworkWorkspace?[Kept];
+            for (int i = 0; i < Kept; i++)
+            {
+                if (types[i] == type)
+                    return workspaces[i]!;
+            }
+
+            // A network type this thread has not run (or not lately): replace the oldest.
+            int slot = t_next;
+            t_next = (slot + 1) % Kept;
+            types[slot] = type;
+            return workspaces[slot] = network.CreateWorkspace(ChunkRows);
+        }
+    }
+}
