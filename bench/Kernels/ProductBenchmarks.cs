@@ -4,6 +4,8 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
 using NetDsl.Runtime;
 using NetDsl.Simd;
 
@@ -106,8 +108,9 @@ public class ProductBenchmarks
     {
         public Config()
         {
-            // Short runs: 120 cases; the machine may be shared, so compare paths and shapes within one run.
-            AddJob(Job.ShortRun.WithWarmupCount(3).WithIterationCount(7));
+            // Short runs in this process: about 100 cases; the machine may be shared, so compare paths and shapes within one run.
+            AddJob(Job.ShortRun.WithWarmupCount(2).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(150))
+                .WithToolchain(InProcessEmitToolchain.Instance));
             AddColumn(new GflopsColumn());
             WithOptions(ConfigOptions.DisableLogFile);
             WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
