@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NetDsl.Runtime;
@@ -86,9 +87,42 @@ public static class DataChecks
         return true;
     }
 
-    // TensorPrimitives' largest magnitude is NaN when any value is NaN and ±∞ when any is infinite:
-    // one vectorised pass, at the machine's widest width.
-    private static bool AllFiniteVectorized(ReadOnlySpan<float> values) => float.IsFinite(TensorPrimitives.MaxMagnitude(values));
+    // A float is finite exactly when its bits shifted left by one (the sign dropped) are below +∞'s,
+    // 0xFF000000; NaN and ±∞ are at or above. So one pass of unsigned maxima over the shifted bits, at the
+    // widest width, the last vector overlapping the one before instead of a scalar tail. (TensorPrimitives'
+    // MaxMagnitude, which this replaced, keeps NaN and signs apart and took half a 100k-parameter training
+    // step's bookkeeping on AVX2.) Needs at least four values.
+    private static bool AllFiniteVectorized(ReadOnlySpan<float> values)
+    {
+        ref uint bits = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(values));
+        nuint n = (nuint)values.Length;
+        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<uint>.Count)
+        {
+            nuint last = n - (nuint)Vector512<uint>.Count;
+            Vector512<uint> max = Vector512.LoadUnsafe(ref bits, last) << 1;
+            for (nuint i = 0; i < last; i += (nuint)Vector512<uint>.Count)
+                max = Vector512.Max(max, Vector512.LoadUnsafe(ref bits, i) << 1);
+            return Vector512.LessThanAll(max, Vector512.Create(InfinityBitsShifted));
+        }
+        if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<uint>.Count)
+        {
+            nuint last = n - (nuint)Vector256<uint>.Count;
+            Vector256<uint> max = Vector256.LoadUnsafe(ref bits, last) << 1;
+            for (nuint i = 0; i < last; i += (nuint)Vector256<uint>.Count)
+                max = Vector256.Max(max, Vector256.LoadUnsafe(ref bits, i) << 1);
+            return Vector256.LessThanAll(max, Vector256.Create(InfinityBitsShifted));
+        }
+        {
+            nuint last = n - (nuint)Vector128<uint>.Count;
+            Vector128<uint> max = Vector128.LoadUnsafe(ref bits, last) << 1;
+            for (nuint i = 0; i < last; i += (nuint)Vector128<uint>.Count)
+                max = Vector128.Max(max, Vector128.LoadUnsafe(ref bits, i) << 1);
+            return Vector128.LessThanAll(max, Vector128.Create(InfinityBitsShifted));
+        }
+    }
+
+    /// <summary>+∞'s bits shifted left by one: 0x7F800000 &lt;&lt; 1.</summary>
+    private const uint InfinityBitsShifted = 0xFF000000;
 
     /// <summary>
     /// Throws unless the targets fit <paramref name="loss"/>: probabilities in [0, 1] for the
