@@ -31,6 +31,10 @@ internal static class FashionBenchmark
         long steps = (long)epochs * ((train.Count + settings.BatchSize - 1) / settings.BatchSize);
         var result = Evaluation.Evaluate(net, test.Features, testTargets);
         Json.Emit(workload, "epoch_s", seconds / epochs);
+        // The training rate as the issue tracker counts it: 6 FLOPs per weight per example (forward, input
+        // gradient, weight gradient), to set beside the machine's matrix-product rate (gemm-*).
+        long weights = net.Layers!.Sum(layer => layer.ParameterCount > 0 ? (long)layer.Units * layer.Inputs : 0);
+        Json.Emit(workload, "gflops", 6.0 * weights * train.Count / (seconds / epochs) / 1e9);
         Json.Emit(workload, "train_step_ms", seconds / steps * 1e3);
         Json.Emit(workload, $"test_acc_after_{epochs}_epochs", result.Accuracy ?? 0);
     }

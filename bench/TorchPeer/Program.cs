@@ -99,6 +99,8 @@ if (which is "all" or "mlp" or "fashion")
         model.eval(); double acc;
         using (torch.no_grad()) { acc = model.forward(Xte).argmax(1).eq(Yte).to_type(ScalarType.Float32).mean().item<float>(); }
         Emit(name, "epoch_s", train / epochs);
+        long weights = model.parameters().Where(p => p.dim() == 2).Sum(p => p.numel());
+        Emit(name, "gflops", 6.0 * weights * trn / (train / epochs) / 1e9);   // 6 FLOPs per weight per example, as Examples counts
         Emit(name, "train_step_ms", train / steps * 1e3);
         Emit(name, $"test_acc_after_{epochs}_epochs", acc);
     }
