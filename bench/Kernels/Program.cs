@@ -5,4 +5,5 @@ using BenchmarkDotNet.Running;
 //   KERNELS_ONLY=1024x1024 dotnet run -c Release --project bench/Kernels   (the cases whose name contains it)
 // The paths force a vector width and register blocking on any machine (a width this machine lacks is
 // left out); "256/small" is what a machine with AVX2 and no AVX-512 runs.
-BenchmarkSwitcher.FromAssembly(typeof(NetDsl.Bench.Kernels.ProductBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
+//   dotnet run -c Release --project bench/Kernels -- --filter '*TrainingStep*'       (one-thread training steps)
+BenchmarkSwitcher.FromAssembly(typeof(NetDsl.Bench.Kernels.ProductBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*ProductBenchmarks*"] : args);
