@@ -140,7 +140,7 @@ public sealed class TrainingContext
     public int ValidationRows { get; }
 
     /// <summary>Whether the loss has an accuracy (the cross-entropies do; mean squared error does not).</summary>
-    public bool HasAccuracy => Network.Loss != Loss.MeanSquaredError;
+    public bool HasAccuracy => Accuracy.Has(Network.Loss);
 
     /// <summary>
     /// Set to end training, as Keras's <c>model.stop_training</c>: from <see cref="Callback.OnEpochEnd"/>, after
