@@ -57,13 +57,13 @@ internal static class InferBenchmark
     }
 
     /// <summary>
-    /// Microseconds per call: half a second of warm-up (tiered JIT settles), then seven rounds of a
+    /// Microseconds per call: a second of warm-up (tiered JIT settles), then seven rounds of a
     /// quarter second each; the median round's mean, which a noisy neighbour moves less than the mean.
     /// </summary>
     private static double MicrosecondsPerBatch(Action batch)
     {
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed.TotalSeconds < 0.5) batch();
+        while (watch.Elapsed.TotalSeconds < 1.0) batch();
         var rounds = new double[7];
         for (int i = 0; i < rounds.Length; i++)
         {

@@ -72,12 +72,12 @@ static float[] Pixels(int rows, int seed)
     return pixels;
 }
 
-// Microseconds per call, timed as Examples' InferBenchmark times them: half a second of warm-up, then
+// Microseconds per call, timed as Examples' InferBenchmark times them: a second of warm-up, then
 // the median of seven quarter-second rounds.
 static double MicrosecondsPerBatch(Action batch)
 {
     var watch = Stopwatch.StartNew();
-    while (watch.Elapsed.TotalSeconds < 0.5) batch();
+    while (watch.Elapsed.TotalSeconds < 1.0) batch();
     var rounds = new double[7];
     for (int i = 0; i < rounds.Length; i++)
     {
