@@ -156,21 +156,24 @@ public sealed class GraphLayoutTests
     {
         var metadata = Export("EveryActivation").MetadataProps.ToDictionary(entry => entry.Key, entry => entry.Value);
 
+        Assert.Equal(["format", "netdsl.type", "netdsl.version", "netdsl.architecture", "netdsl.output"], metadata.Keys);
         Assert.Equal("pt", metadata["format"]);
-        Assert.Equal(typeof(EveryActivation).FullName, metadata["network"]);
-        Assert.Equal(ModelMetadata.NetDslVersion, metadata["netdsl_version"]);
-        Assert.Equal("predictions", metadata["output"]);
-        using var architecture = JsonDocument.Parse(metadata["architecture"]);
+        Assert.Equal(typeof(EveryActivation).FullName, metadata["netdsl.type"]);
+        Assert.Equal(ModelMetadata.NetDslVersion, metadata["netdsl.version"]);
+        Assert.Equal("predictions", metadata["netdsl.output"]);
+        using var architecture = JsonDocument.Parse(metadata["netdsl.architecture"]);
         var root = architecture.RootElement;
-        Assert.Equal(6, root.GetProperty("inputs").GetInt32());
-        Assert.Equal("categorical_cross_entropy", root.GetProperty("loss").GetString());
+        Assert.Equal((6, 4), (root.GetProperty("inputs").GetInt32(), root.GetProperty("outputs").GetInt32()));
+        Assert.Equal("CategoricalCrossEntropy", root.GetProperty("loss").GetString());
         var layers = root.GetProperty("layers").EnumerateArray().ToArray();
         Assert.Equal(["Hidden1", "Hidden2", "Drop", "Hidden3", "Linear", "OutputLayer"], layers.Select(layer => layer.GetProperty("name").GetString()));
-        Assert.Equal(["sigmoid", "tanh", null, "relu", "identity", "softmax"],
+        Assert.Equal(["Dense", "Dense", "Dropout", "Dense", "Dense", "Dense"], layers.Select(layer => layer.GetProperty("kind").GetString()));
+        Assert.Equal(["Sigmoid", "Tanh", null, "Relu", "Identity", "Softmax"],
             layers.Select(layer => layer.TryGetProperty("activation", out var a) ? a.GetString() : null));
-        Assert.Equal(0.3, layers[2].GetProperty("rate").GetDouble());
-        Assert.Equal("dropout", layers[2].GetProperty("kind").GetString());
-        Assert.Equal(9, layers[3].GetProperty("units").GetInt32());
+        Assert.Equal(0.3, layers[2].GetProperty("rate").GetDouble(), 6);
+        Assert.Equal((7, 7), (layers[2].GetProperty("inputs").GetInt32(), layers[2].GetProperty("units").GetInt32()));
+        Assert.Equal((7, 9), (layers[3].GetProperty("inputs").GetInt32(), layers[3].GetProperty("units").GetInt32()));
+        Assert.Equal(("output_layer.weight", "output_layer.bias"), (layers[5].GetProperty("weight").GetString(), layers[5].GetProperty("bias").GetString()));
     }
 
     [Fact]
@@ -178,7 +181,7 @@ public sealed class GraphLayoutTests
     {
         var model = Export("SigmoidOutput", new OnnxExportOptions { Output = OnnxOutput.Logits });
 
-        Assert.Equal("logits", model.MetadataProps.Single(entry => entry.Key == "output").Value);
+        Assert.Equal("logits", model.MetadataProps.Single(entry => entry.Key == "netdsl.output").Value);
         Assert.EndsWith("output: the last layer's logits", model.DocString, StringComparison.Ordinal);
     }
 

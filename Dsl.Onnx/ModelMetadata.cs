@@ -1,24 +1,27 @@
 using System.Buffers;
-using System.Globalization;
 using System.Reflection;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace NetDsl.Onnx;
 
 /// <summary>
 /// What a file says about the network it holds, as string pairs: the metadata a NetDsl weights file
-/// carries (<c>format</c>: <c>pt</c>, the network's type name, the NetDsl version and the
-/// architecture as JSON), plus what the exported output is. ONNX keeps them in <c>metadata_props</c>.
+/// carries — <c>format</c>: <c>pt</c>, <c>netdsl.type</c>, <c>netdsl.version</c> and
+/// <c>netdsl.architecture</c> as JSON, in the same keys and shape — plus <c>netdsl.output</c>, what the
+/// exported output is. ONNX keeps them in <c>metadata_props</c>.
 /// </summary>
 internal static class ModelMetadata
 {
+    public const string TypeKey = "netdsl.type", VersionKey = "netdsl.version", ArchitectureKey = "netdsl.architecture", OutputKey = "netdsl.output";
+
     public static IReadOnlyList<KeyValuePair<string, string>> For(INetworkModel network, IReadOnlyList<LayerDescription> layers, OnnxOutput output) =>
     [
         new("format", "pt"),
-        new("network", network.GetType().FullName ?? network.GetType().Name),
-        new("netdsl_version", NetDslVersion),
-        new("architecture", Architecture(network, layers)),
-        new("output", output == OnnxOutput.Logits ? "logits" : "predictions"),
+        new(TypeKey, network.GetType().FullName ?? network.GetType().Name),
+        new(VersionKey, NetDslVersion),
+        new(ArchitectureKey, Architecture(network, layers)),
+        new(OutputKey, output == OnnxOutput.Logits ? "logits" : "predictions"),
     ];
 
     /// <summary>The NetDsl runtime's version, without the source revision the SDK appends after a '+'.</summary>
@@ -28,64 +31,70 @@ internal static class ModelMetadata
     {
         Assembly runtime = typeof(INetworkModel).Assembly;
         string? version = runtime.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? runtime.GetName().Version?.ToString();
+            ?? runtime.GetName().Version?.ToString(3);
         if (version is null) return "unknown";
         int plus = version.IndexOf('+', StringComparison.Ordinal);
         return plus < 0 ? version : version[..plus];
     }
 
     /// <summary>
-    /// The layers as JSON: <c>{"inputs":2,"layers":[{"name":"Hidden","kind":"dense","inputs":2,"units":3,"activation":"sigmoid"},…],"loss":"binary_cross_entropy"}</c>.
+    /// The layers as compact JSON, as the weights file writes them: <c>{"inputs":2,"outputs":1,"loss":"BinaryCrossEntropy",
+    /// "layers":[{"name":"Hidden","kind":"Dense","inputs":2,"units":3,"activation":"Sigmoid","weight":"hidden.weight","bias":"hidden.bias"},…]}</c>;
+    /// a dropout layer has its <c>rate</c> instead of an activation and tensor names.
     /// </summary>
     public static string Architecture(INetworkModel network, IReadOnlyList<LayerDescription> layers)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteNumber("inputs", network.InputSize);
+            json.WriteNumber("outputs", network.OutputSize);
+            json.WriteString("loss", Name(network.Loss));
             json.WriteStartArray("layers");
             foreach (LayerDescription layer in layers)
             {
                 json.WriteStartObject();
                 json.WriteString("name", layer.Name);
+                json.WriteString("kind", layer.Kind == LayerKind.Dense ? "Dense" : "Dropout");
+                json.WriteNumber("inputs", layer.Inputs);
+                json.WriteNumber("units", layer.Units);
                 if (layer.Kind == LayerKind.Dense)
                 {
-                    json.WriteString("kind", "dense");
-                    json.WriteNumber("inputs", layer.Inputs);
-                    json.WriteNumber("units", layer.Units);
-                    json.WriteString("activation", Name(layer.Activation!.Value));
+                    string module = TensorNames.Module(layer.Name);
+                    json.WriteString("activation", Name(layer.Activation ?? Activation.Identity));
+                    json.WriteString("weight", TensorNames.Weight(module));
+                    json.WriteString("bias", TensorNames.Bias(module));
                 }
                 else
                 {
-                    json.WriteString("kind", "dropout");
-                    json.WriteNumber("units", layer.Units);
-                    json.WriteNumber("rate", double.Parse(layer.DropoutRate!.Value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+                    json.WriteNumber("rate", layer.DropoutRate ?? 0f);
                 }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
-            json.WriteString("loss", Name(network.Loss));
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>The activation's name as declared (<c>Relu</c>), spelled out so trimming cannot change it.</summary>
     public static string Name(Activation activation) => activation switch
     {
-        Activation.Identity => "identity",
-        Activation.Sigmoid => "sigmoid",
-        Activation.Tanh => "tanh",
-        Activation.Relu => "relu",
-        Activation.Softmax => "softmax",
+        Activation.Identity => "Identity",
+        Activation.Sigmoid => "Sigmoid",
+        Activation.Tanh => "Tanh",
+        Activation.Relu => "Relu",
+        Activation.Softmax => "Softmax",
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not a defined Activation."),
     };
 
+    /// <summary>The loss's name as declared (<c>CategoricalCrossEntropy</c>).</summary>
     public static string Name(Loss loss) => loss switch
     {
-        Loss.MeanSquaredError => "mean_squared_error",
-        Loss.BinaryCrossEntropy => "binary_cross_entropy",
-        Loss.CategoricalCrossEntropy => "categorical_cross_entropy",
+        Loss.MeanSquaredError => "MeanSquaredError",
+        Loss.BinaryCrossEntropy => "BinaryCrossEntropy",
+        Loss.CategoricalCrossEntropy => "CategoricalCrossEntropy",
         _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Not a defined Loss."),
     };
 }

@@ -279,7 +279,7 @@ internal static class OnnxModelBuilder
             if (layer.Kind == LayerKind.Dropout)
                 text.Append(CultureInfo.InvariantCulture, $"dropout {layer.DropoutRate}");
             else
-                text.Append(CultureInfo.InvariantCulture, $"{layer.Units} {ModelMetadata.Name(layer.Activation ?? Activation.Identity)}");
+                text.Append(CultureInfo.InvariantCulture, $"{layer.Units} {ModelMetadata.Name(layer.Activation ?? Activation.Identity).ToLowerInvariant()}");
         }
         text.Append(output == OnnxOutput.Logits ? "; output: the last layer's logits" : "; output: what Predict returns");
         return text.ToString();
