@@ -63,7 +63,8 @@ public sealed class ReadmeTests
 
     /// <summary>
     /// The shared framework (what a console project references) plus NetDsl and its one dependency,
-    /// System.Numerics.Tensors: not the test host's own packages, which a reader's project would not have.
+    /// System.Numerics.Tensors, and NetDsl.Onnx and its one, Google.Protobuf, for the export example:
+    /// not the test host's own packages, which a reader's project would not have.
     /// </summary>
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
@@ -71,6 +72,8 @@ public sealed class ReadmeTests
         return [.. Directory.EnumerateFiles(framework, "*.dll")
             .Append(typeof(Layer).Assembly.Location)
             .Append(typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location)
+            .Append(typeof(NetDsl.Onnx.OnnxExportExtensions).Assembly.Location)
+            .Append(typeof(Google.Protobuf.ByteString).Assembly.Location)
             .DistinctBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
             .Where(IsManagedAssembly)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];

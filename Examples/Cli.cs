@@ -20,7 +20,7 @@ public static class Cli
     private const string Tiny = "tiny-2-3-1";
 
     /// <summary>The benchmark groups and workloads <c>bench</c> accepts.</summary>
-    public static IReadOnlyList<string> BenchTargets { get; } = ["tiny", "fashion", "all", Tiny, .. FashionBenchmark.Workloads];
+    public static IReadOnlyList<string> BenchTargets { get; } = ["tiny", "fashion", "infer", "all", Tiny, .. FashionBenchmark.Workloads, .. InferBenchmark.Workloads];
 
     /// <summary>
     /// Parses <paramref name="args"/> and runs what they name. Help, parse errors and data errors go
@@ -91,11 +91,11 @@ public static class Cli
 
         var target = new Argument<string>("workload")
         {
-            Description = $"tiny, fashion (its three workloads), all, or one workload: {string.Join(", ", BenchTargets.Skip(3))}.",
+            Description = $"tiny, fashion (its three workloads), infer (its two), all, or one workload: {string.Join(", ", BenchTargets.Skip(4))}.",
             HelpName = "workload",
         };
         target.AcceptOnlyFromAmong([.. BenchTargets]);
-        var bench = new Command("bench", "Runs the benchmark workloads (the same work as bench/torchsharp.sh) and prints one JSON line per metric.")
+        var bench = new Command("bench", "Runs the benchmark workloads (the same work as bench/torchsharp.sh and, for infer, bench/onnxruntime.sh) and prints one JSON line per metric.")
         {
             target, data,
         };
@@ -116,12 +116,14 @@ public static class Cli
         {
             "tiny" => [Tiny],
             "fashion" => FashionBenchmark.Workloads,
-            "all" => [Tiny, .. FashionBenchmark.Workloads],
+            "infer" => InferBenchmark.Workloads,
+            "all" => [Tiny, .. FashionBenchmark.Workloads, .. InferBenchmark.Workloads],
             var name => [name],
         };
         foreach (string workload in workloads)
         {
             if (workload == Tiny) TinyBenchmark.Run();
+            else if (InferBenchmark.Workloads.Contains(workload)) InferBenchmark.Run(workload);
             else FashionBenchmark.Run(workload, dataDirectory);
         }
     }

@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Runtime.Intrinsics;
 using NetDsl;
 using NetDsl.Datasets;
+using NetDsl.Onnx;
 using FreshProject;
 
-// A new user's first program: declare networks, train them, evaluate, predict. It prints every
+// A new user's first program: declare networks, train them, evaluate, predict, ship. It prints every
 // prediction with its bits, so the JIT build and the Native AOT build can be compared line by line.
-// `--startup` only builds one network and predicts once, to time the start.
+// `--startup` only builds one network and predicts once, to time the start; `--onnx PATH` also
+// exports the trained classifier as an ONNX model to PATH.
 
 if (args.Contains("--startup"))
 {
@@ -56,6 +58,15 @@ sine.Fit(xs, ys, new TrainOptions { Epochs = 200, BatchSize = 8, Optimizer = new
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sine mean squared error {sine.Evaluate(xs, ys).Loss:0.0000}"));
 for (int i = 0; i < 4; i++)
     Print("sine", i, sine.Predict([-1.5f + i])[0]);
+
+// 4. Ship the classifier to anything that runs ONNX: probabilities out, as Predict gives them.
+int onnxArgument = Array.IndexOf(args, "--onnx");
+if (onnxArgument >= 0 && onnxArgument + 1 < args.Length)
+{
+    string onnxPath = args[onnxArgument + 1];
+    classifier.ExportOnnx(onnxPath);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"onnx {Path.GetFileName(onnxPath)} {new FileInfo(onnxPath).Length} bytes"));
+}
 
 static void Print(string network, int index, float value) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
