@@ -27,7 +27,7 @@ public sealed class CliTests
         Assert.Equal(Cli.Success, exitCode);
         Assert.Equal("", error);
         Assert.Contains("Usage:", output);
-        foreach (string command in new[] { "tour", "perceptron", "pass-fail", "fashion", "bench" })
+        foreach (string command in new[] { "tour", "perceptron", "pass-fail", "fashion", "distributed", "bench" })
             Assert.Matches($@"(?m)^\s+{command}\b", output);
     }
 
