@@ -20,10 +20,9 @@ internal sealed unsafe class MpiLibrary
     private readonly delegate* unmanaged<int*, int> _initialized, _finalized;
     private readonly delegate* unmanaged<int*, byte***, int, int*, int> _initThread;
     private readonly delegate* unmanaged<int> _finalize;
-    private readonly delegate* unmanaged<nint*, int*, nint, int> _test;     // (MPI_Request*, int*, MPI_Status*)
     private readonly delegate* unmanaged<int, byte*, int*, int> _errorString;
     private readonly delegate* unmanaged<byte*, int*, int> _libraryVersion;
-    private readonly nint _commRank, _commSize, _setErrhandler, _isend, _irecv, _ibcast, _iallreduce, _ibarrier, _abort;
+    private readonly nint _commRank, _commSize, _setErrhandler, _send, _recv, _bcast, _allreduce, _barrier, _abort;
 
     private MpiLibrary(nint library, string path, bool openMpi)
     {
@@ -48,17 +47,16 @@ internal sealed unsafe class MpiLibrary
         _finalized = (delegate* unmanaged<int*, int>)Export("MPI_Finalized");
         _initThread = (delegate* unmanaged<int*, byte***, int, int*, int>)Export("MPI_Init_thread");
         _finalize = (delegate* unmanaged<int>)Export("MPI_Finalize");
-        _test = (delegate* unmanaged<nint*, int*, nint, int>)Export("MPI_Test");
         _errorString = (delegate* unmanaged<int, byte*, int*, int>)Export("MPI_Error_string");
         _libraryVersion = (delegate* unmanaged<byte*, int*, int>)Export("MPI_Get_library_version");
         _commRank = Export("MPI_Comm_rank");
         _commSize = Export("MPI_Comm_size");
         _setErrhandler = Export("MPI_Comm_set_errhandler");
-        _isend = Export("MPI_Isend");
-        _irecv = Export("MPI_Irecv");
-        _ibcast = Export("MPI_Ibcast");
-        _iallreduce = Export("MPI_Iallreduce");
-        _ibarrier = Export("MPI_Ibarrier");
+        _send = Export("MPI_Send");
+        _recv = Export("MPI_Recv");
+        _bcast = Export("MPI_Bcast");
+        _allreduce = Export("MPI_Allreduce");
+        _barrier = Export("MPI_Barrier");
         _abort = Export("MPI_Abort");
     }
 
@@ -70,12 +68,12 @@ internal sealed unsafe class MpiLibrary
 
     /// <summary>
     /// Loads the library: <c>NETDSL_MPI_LIBRARY</c> if set, else the one that matches the launcher (Open MPI's
-    /// mpirun sets <c>OMPI_COMM_WORLD_SIZE</c>), else the first of Open MPI's and MPICH's that loads.
+    /// mpirun sets <c>OMPI_COMM_WORLD_SIZE</c>), else the first of MPICH's and Open MPI's that loads.
     /// </summary>
     public static MpiLibrary Load()
     {
         string[] openMpi = ["libmpi.so.40"], mpich = ["libmpich.so.12", "libmpi.so.12"];
-        IEnumerable<string> candidates = Environment.GetEnvironmentVariable("NETDSL_MPI_LIBRARY") is { Length: > 0 } chosen ? [chosen]
+        string[] candidates = Environment.GetEnvironmentVariable("NETDSL_MPI_LIBRARY") is { Length: > 0 } chosen ? [chosen]
             : Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is not null ? [.. openMpi, .. mpich, "libmpi.so"]
             : [.. mpich, .. openMpi, "libmpi.so"];
         foreach (string name in candidates)
@@ -87,7 +85,7 @@ internal sealed unsafe class MpiLibrary
     }
 
     private nint Export(string name) => NativeLibrary.TryGetExport(_library, name, out nint address) ? address
-        : throw new EntryPointNotFoundException($"{Path} has no {name}: it is not an MPI 3 library of Open MPI's or MPICH's ABI.");
+        : throw new EntryPointNotFoundException($"{Path} has no {name}: it is not an MPI library of Open MPI's or MPICH's ABI.");
 
     public bool Initialized()
     {
@@ -130,37 +128,30 @@ internal sealed unsafe class MpiLibrary
         return size;
     }
 
-    // Each call starts a non-blocking operation on the world and writes its request into *request, an 8-byte
-    // slot that holds either ABI's request (a pointer, or an int in its low half).
+    // Blocking calls on the world, as MPI's own progress loops make them fastest; MpiWorld's watchdog ends the
+    // process if one never returns. They return MPI's error code, for the caller to hand to Check.
 
-    public void Isend(void* buffer, int bytes, int destination, int tag, nint* request) => Check(OpenMpi
-        ? ((delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)_isend)(buffer, bytes, _byte, destination, tag, _world, request)
-        : ((delegate* unmanaged<void*, int, int, int, int, int, nint*, int>)_isend)(buffer, bytes, (int)_byte, destination, tag, (int)_world, request), "MPI_Isend");
+    public int Send(void* buffer, int bytes, int destination, int tag) => OpenMpi
+        ? ((delegate* unmanaged<void*, int, nint, int, int, nint, int>)_send)(buffer, bytes, _byte, destination, tag, _world)
+        : ((delegate* unmanaged<void*, int, int, int, int, int, int>)_send)(buffer, bytes, (int)_byte, destination, tag, (int)_world);
 
-    public void Irecv(void* buffer, int bytes, int source, int tag, nint* request) => Check(OpenMpi
-        ? ((delegate* unmanaged<void*, int, nint, int, int, nint, nint*, int>)_irecv)(buffer, bytes, _byte, source, tag, _world, request)
-        : ((delegate* unmanaged<void*, int, int, int, int, int, nint*, int>)_irecv)(buffer, bytes, (int)_byte, source, tag, (int)_world, request), "MPI_Irecv");
+    /// <summary>MPI_Recv with MPI_STATUS_IGNORE.</summary>
+    public int Receive(void* buffer, int bytes, int source, int tag) => OpenMpi
+        ? ((delegate* unmanaged<void*, int, nint, int, int, nint, nint, int>)_recv)(buffer, bytes, _byte, source, tag, _world, _statusIgnore)
+        : ((delegate* unmanaged<void*, int, int, int, int, int, nint, int>)_recv)(buffer, bytes, (int)_byte, source, tag, (int)_world, _statusIgnore);
 
-    public void Ibcast(void* buffer, int bytes, int root, nint* request) => Check(OpenMpi
-        ? ((delegate* unmanaged<void*, int, nint, int, nint, nint*, int>)_ibcast)(buffer, bytes, _byte, root, _world, request)
-        : ((delegate* unmanaged<void*, int, int, int, int, nint*, int>)_ibcast)(buffer, bytes, (int)_byte, root, (int)_world, request), "MPI_Ibcast");
+    public int Broadcast(void* buffer, int bytes, int root) => OpenMpi
+        ? ((delegate* unmanaged<void*, int, nint, int, nint, int>)_bcast)(buffer, bytes, _byte, root, _world)
+        : ((delegate* unmanaged<void*, int, int, int, int, int>)_bcast)(buffer, bytes, (int)_byte, root, (int)_world);
 
-    /// <summary>MPI_Iallreduce(MPI_IN_PLACE, values, count, MPI_FLOAT, MPI_SUM, world).</summary>
-    public void IallreduceSum(float* values, int count, nint* request) => Check(OpenMpi
-        ? ((delegate* unmanaged<void*, void*, int, nint, nint, nint, nint*, int>)_iallreduce)((void*)_inPlace, values, count, _float, _sum, _world, request)
-        : ((delegate* unmanaged<void*, void*, int, int, int, int, nint*, int>)_iallreduce)((void*)_inPlace, values, count, (int)_float, (int)_sum, (int)_world, request), "MPI_Iallreduce");
+    /// <summary>MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_FLOAT, MPI_SUM, world).</summary>
+    public int AllReduceSum(float* values, int count) => OpenMpi
+        ? ((delegate* unmanaged<void*, void*, int, nint, nint, nint, int>)_allreduce)((void*)_inPlace, values, count, _float, _sum, _world)
+        : ((delegate* unmanaged<void*, void*, int, int, int, int, int>)_allreduce)((void*)_inPlace, values, count, (int)_float, (int)_sum, (int)_world);
 
-    public void Ibarrier(nint* request) => Check(OpenMpi
-        ? ((delegate* unmanaged<nint, nint*, int>)_ibarrier)(_world, request)
-        : ((delegate* unmanaged<int, nint*, int>)_ibarrier)((int)_world, request), "MPI_Ibarrier");
-
-    /// <summary>MPI_Test with MPI_STATUS_IGNORE: whether the request is done (MPI then frees it).</summary>
-    public bool Test(nint* request)
-    {
-        int done;
-        Check(_test(request, &done, _statusIgnore), "MPI_Test");
-        return done != 0;
-    }
+    public int Barrier() => OpenMpi
+        ? ((delegate* unmanaged<nint, int>)_barrier)(_world)
+        : ((delegate* unmanaged<int, int>)_barrier)((int)_world);
 
     /// <summary>MPI_Abort on the world: ends every process of the job; does not return.</summary>
     public void Abort(int errorCode)
@@ -177,7 +168,8 @@ internal sealed unsafe class MpiLibrary
         return Encoding.UTF8.GetString(text, 0, Math.Clamp(length, 0, text.Length)).TrimEnd('\0', '\n', ' ');
     }
 
-    private void Check(int code, string call)
+    /// <summary>Throws <see cref="DistributedTrainingException"/> with MPI's own words unless <paramref name="code"/> is MPI_SUCCESS.</summary>
+    public void Check(int code, string call)
     {
         if (code == Success) return;
         var text = new byte[1024]; // MPI_MAX_ERROR_STRING: 256 in Open MPI, 512 in MPICH

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NetDsl.Mpi;
 
 /// <summary>
@@ -7,15 +5,16 @@ namespace NetDsl.Mpi;
 /// <see cref="TrainOptions.Distributed"/>. Dispose it at the end of the program, which finalizes MPI.
 /// </summary>
 /// <remarks>
-/// Every call is non-blocking underneath and waits at most <see cref="Timeout"/>: a peer that died or hangs
-/// makes it throw <see cref="DistributedTrainingException"/> instead of waiting forever, and Fit then calls
-/// <see cref="Fail"/>, which aborts the job. Call it from one thread at a time (Fit calls it from its own).
+/// Calls use MPI's blocking operations and wait at most <see cref="Timeout"/>: a rank whose call waits longer —
+/// a peer died or hangs — prints why and ends, and <c>mpirun</c> then ends the job. Call it from one thread
+/// at a time (Fit calls it from its own).
 /// </remarks>
 public sealed unsafe class MpiWorld : ICommunicator, IDisposable
 {
     private const int Tag = 1709;
     private const int MaxMessageBytes = 1 << 30; // MPI counts are ints: longer buffers go in pieces
     private readonly MpiLibrary? _mpi;            // null: a world of one process, started without a launcher
+    private readonly Watchdog? _watchdog;
     private bool _broken, _disposed;
 
     internal MpiWorld(MpiLibrary? mpi, GradientSum gradientSum, TimeSpan timeout)
@@ -25,6 +24,7 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
         Timeout = timeout;
         (Rank, Size) = mpi is null ? (0, 1) : (mpi.Rank(), mpi.Size());
         LibraryVersion = mpi is null ? "none: one process, started without an MPI launcher" : $"{mpi.LibraryVersion()} ({mpi.Path})";
+        if (Size > 1) _watchdog = new Watchdog(timeout, Rank, Size);
     }
 
     /// <summary>This process's rank in the job, from 0.</summary>
@@ -36,7 +36,7 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
     /// <summary>How the gradients are summed: <see cref="GradientSum.Ordered"/> (the bits of one process) or by MPI_Allreduce.</summary>
     public GradientSum GradientSum { get; }
 
-    /// <summary>How long a call waits for its peers before it gives up on them.</summary>
+    /// <summary>How long a call waits for its peers before this process gives up on them and ends.</summary>
     public TimeSpan Timeout { get; }
 
     /// <summary>The MPI library in use (MPI_Get_library_version) and its file.</summary>
@@ -45,49 +45,49 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
     public void Send(ReadOnlySpan<byte> data, int destination)
     {
         CheckPeer(destination);
-        for (int at = 0; at < data.Length || at == 0; at += MaxMessageBytes)
+        int at = 0;
+        do
         {
             var piece = data.Slice(at, Math.Min(MaxMessageBytes, data.Length - at));
-            nint request = 0;
             fixed (byte* buffer = piece)
             {
-                Mpi!.Isend(buffer, piece.Length, destination, Tag, &request);
-                Wait(&request, $"rank {destination} to receive", destination);
+                Begin("MPI_Send", destination);
+                End(_mpi!.Send(buffer, piece.Length, destination, Tag), "MPI_Send");
             }
-            if (data.Length == 0) break;
+            at += piece.Length;
         }
+        while (at < data.Length);
     }
 
     public void Receive(Span<byte> data, int source)
     {
         CheckPeer(source);
-        for (int at = 0; at < data.Length || at == 0; at += MaxMessageBytes)
+        int at = 0;
+        do
         {
             var piece = data.Slice(at, Math.Min(MaxMessageBytes, data.Length - at));
-            nint request = 0;
             fixed (byte* buffer = piece)
             {
-                Mpi!.Irecv(buffer, piece.Length, source, Tag, &request);
-                Wait(&request, $"a message from rank {source}", source);
+                Begin("MPI_Recv", source);
+                End(_mpi!.Receive(buffer, piece.Length, source, Tag), "MPI_Recv");
             }
-            if (data.Length == 0) break;
+            at += piece.Length;
         }
+        while (at < data.Length);
     }
 
     public void Broadcast(Span<byte> data, int root)
     {
         CheckPeer(root, allowSelf: true);
         if (Size == 1) return;
-        for (int at = 0; at < data.Length || at == 0; at += MaxMessageBytes)
+        for (int at = 0; at < data.Length; at += MaxMessageBytes)
         {
             var piece = data.Slice(at, Math.Min(MaxMessageBytes, data.Length - at));
-            nint request = 0;
             fixed (byte* buffer = piece)
             {
-                Mpi!.Ibcast(buffer, piece.Length, root, &request);
-                Wait(&request, $"a broadcast from rank {root}", root);
+                Begin("MPI_Bcast", root);
+                End(_mpi!.Broadcast(buffer, piece.Length, root), "MPI_Bcast");
             }
-            if (data.Length == 0) break;
         }
     }
 
@@ -99,11 +99,10 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
         for (int at = 0; at < values.Length; at += maxFloats)
         {
             var piece = values.Slice(at, Math.Min(maxFloats, values.Length - at));
-            nint request = 0;
             fixed (float* buffer = piece)
             {
-                Mpi!.IallreduceSum(buffer, piece.Length, &request);
-                Wait(&request, "an all-reduce", peer: -1);
+                Begin("MPI_Allreduce", -1);
+                End(_mpi!.AllReduceSum(buffer, piece.Length), "MPI_Allreduce");
             }
         }
     }
@@ -113,9 +112,8 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
     {
         ThrowIfUnusable();
         if (Size == 1) return;
-        nint request = 0;
-        Mpi!.Ibarrier(&request);
-        Wait(&request, "the other processes at a barrier", peer: -1);
+        Begin("MPI_Barrier", -1);
+        End(_mpi!.Barrier(), "MPI_Barrier");
     }
 
     /// <summary>
@@ -138,12 +136,23 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _watchdog?.Dispose();
         if (_mpi is null || _mpi.Finalized()) return;
         if (_broken) _mpi.Abort(1);
         else _mpi.FinalizeMpi();
     }
 
-    private MpiLibrary? Mpi => _mpi;
+    // A blocking MPI call starts: the watchdog ends the process if it is still waiting after Timeout.
+    private void Begin(string call, int peer) => _watchdog?.Begin(call, peer);
+
+    // It returned: an error code breaks the world (its peers cannot go on with this process) and throws.
+    private void End(int code, string call)
+    {
+        _watchdog?.End();
+        if (code == MpiLibrary.Success) return;
+        _broken = true;
+        _mpi!.Check(code, call);
+    }
 
     private void CheckPeer(int peer, bool allowSelf = false)
     {
@@ -156,38 +165,5 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_broken) throw new InvalidOperationException("An earlier call on this world failed; its processes cannot go on together. Fail or dispose it.");
-    }
-
-    // Polls the request until it is done: spinning at first (a peer's answer is usually microseconds away),
-    // then yielding the core, then sleeping a millisecond at a time; gives up after Timeout.
-    private void Wait(nint* request, string what, int peer)
-    {
-        long start = Stopwatch.GetTimestamp();
-        for (int polls = 0; ; polls++)
-        {
-            bool done;
-            try
-            {
-                done = Mpi!.Test(request);
-            }
-            catch
-            {
-                _broken = true;
-                throw;
-            }
-            if (done) return;
-            var waited = Stopwatch.GetElapsedTime(start);
-            if (waited > Timeout)
-            {
-                _broken = true;
-                throw new DistributedTrainingException(
-                    $"Rank {Rank} of {Size} waited {Timeout.TotalSeconds:0.#} s for {what}" +
-                    (peer >= 0 ? $": rank {peer} stopped answering (it died, hangs, or its program took another path)." : ": a rank stopped answering.") +
-                    " Every rank must call Fit with the same data and options.");
-            }
-            if (polls < 2000) Thread.SpinWait(16);
-            else if (waited < TimeSpan.FromMilliseconds(20)) Thread.Yield();
-            else Thread.Sleep(1);
-        }
     }
 }

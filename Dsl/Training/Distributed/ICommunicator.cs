@@ -8,8 +8,9 @@ namespace NetDsl;
 /// <remarks>
 /// <para>
 /// Fit calls these from the thread that called it, one at a time, in the same order on every process. Each
-/// call blocks until its part is done; one whose peer does not answer in the implementation's time limit throws
-/// <see cref="DistributedTrainingException"/>, so a lost process cannot hang the others.
+/// call blocks until its part is done. A call whose peer does not answer within the implementation's time limit
+/// must not wait forever: it throws <see cref="DistributedTrainingException"/>, or ends the process (NetDsl.Mpi's
+/// does, and mpirun then ends the job), so a lost process cannot hang the others.
 /// </para>
 /// <para>
 /// Implement it to run NetDsl's data parallelism over another transport. Messages between two processes must
