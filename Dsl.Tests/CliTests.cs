@@ -70,7 +70,7 @@ public sealed class CliTests
 
         Assert.Equal(Cli.UsageError, exitCode);
         Assert.Contains("'nosuch'", error);
-        string[] known = ["tiny", "fashion", "all", "tiny-2-3-1", "fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout"];
+        string[] known = ["tiny", "fashion", "all", "tiny-2-3-1", "fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout", "exchange-784-512-512-10"];
         Assert.Equal(known, Cli.BenchTargets);
         foreach (string workload in known) Assert.Contains($"'{workload}'", error);
         Assert.EndsWith($"See 'Examples bench --help'.{Environment.NewLine}", error);

@@ -20,7 +20,7 @@ public static class Cli
     private const string Tiny = "tiny-2-3-1";
 
     /// <summary>The benchmark groups and workloads <c>bench</c> accepts.</summary>
-    public static IReadOnlyList<string> BenchTargets { get; } = ["tiny", "fashion", "all", Tiny, .. FashionBenchmark.Workloads];
+    public static IReadOnlyList<string> BenchTargets { get; } = ["tiny", "fashion", "all", Tiny, .. FashionBenchmark.Workloads, ExchangeBenchmark.Workload];
 
     /// <summary>
     /// Parses <paramref name="args"/> and runs what they name. Help, parse errors and data errors go
@@ -147,7 +147,9 @@ public static class Cli
         };
         foreach (string workload in workloads)
         {
-            if (workload == Tiny) TinyBenchmark.Run();
+            if (workload == ExchangeBenchmark.Workload && Mpi.Mpi.LaunchedByMpi()) ExchangeBenchmark.RunRank();
+            else if (workload == ExchangeBenchmark.Workload) ExchangeBenchmark.Run();
+            else if (workload == Tiny) TinyBenchmark.Run();
             else FashionBenchmark.Run(workload, dataDirectory);
         }
     }

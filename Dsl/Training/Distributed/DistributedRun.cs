@@ -88,8 +88,8 @@ internal sealed class DistributedRun
         ulong hash = BitHash.Of(network.Parameters);
         foreach (var buffer in optimizer.Buffers) hash = BitHash.Of(buffer, hash);
         Agree(hash, $"parameters {when}",
-            "The processes computed different bits from the same numbers. Run every process on machines of the same SIMD width " +
-            "(and the same .NET), or sum with GradientSum.AllReduce, which keeps the processes together but not the bits of one process.");
+            "The processes applied the same summed gradient but computed different bits from it: run them on machines of the same " +
+            "SIMD width and the same .NET (the norms ClipNorm and GlobalClipNorm clip by are summed in vectors of the machine's width).");
     }
 
     // Every process sends its value and SIMD width to rank 0, which broadcasts the first that differs from its own.
