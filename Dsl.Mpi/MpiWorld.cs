@@ -23,7 +23,7 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
         GradientSum = gradientSum;
         Timeout = timeout;
         (Rank, Size) = mpi is null ? (0, 1) : (mpi.Rank(), mpi.Size());
-        LibraryVersion = mpi is null ? "none: one process, started without an MPI launcher" : $"{mpi.LibraryVersion()} ({mpi.Path})";
+        LibraryVersion = mpi is null ? "none: one process, started without an MPI launcher" : $"{mpi.LibraryVersion().Split('\n')[0].Trim()} ({mpi.Path})";
         if (Size > 1) _watchdog = new Watchdog(timeout, Rank, Size);
     }
 
@@ -39,7 +39,7 @@ public sealed unsafe class MpiWorld : ICommunicator, IDisposable
     /// <summary>How long a call waits for its peers before this process gives up on them and ends.</summary>
     public TimeSpan Timeout { get; }
 
-    /// <summary>The MPI library in use (MPI_Get_library_version) and its file.</summary>
+    /// <summary>The MPI library in use (the first line of MPI_Get_library_version) and its file.</summary>
     public string LibraryVersion { get; }
 
     public void Send(ReadOnlySpan<byte> data, int destination)
