@@ -27,7 +27,7 @@ public sealed class CliTests
         Assert.Equal(Cli.Success, exitCode);
         Assert.Equal("", error);
         Assert.Contains("Usage:", output);
-        foreach (string command in new[] { "tour", "perceptron", "pass-fail", "fashion", "bench" })
+        foreach (string command in new[] { "tour", "perceptron", "pass-fail", "fashion", "distributed", "bench" })
             Assert.Matches($@"(?m)^\s+{command}\b", output);
     }
 
@@ -70,7 +70,7 @@ public sealed class CliTests
 
         Assert.Equal(Cli.UsageError, exitCode);
         Assert.Contains("'nosuch'", error);
-        string[] known = ["tiny", "fashion", "infer", "all", "tiny-2-3-1", "fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout", "infer-784-128-10-b1", "infer-784-128-10-b256"];
+        string[] known = ["tiny", "fashion", "infer", "all", "tiny-2-3-1", "fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout", "infer-784-128-10-b1", "infer-784-128-10-b256", "exchange-784-512-512-10"];
         Assert.Equal(known, Cli.BenchTargets);
         foreach (string workload in known) Assert.Contains($"'{workload}'", error);
         Assert.EndsWith($"See 'Examples bench --help'.{Environment.NewLine}", error);

@@ -63,14 +63,16 @@ public sealed class ReadmeTests
 
     /// <summary>
     /// The shared framework (what a console project references) plus NetDsl and its one dependency,
-    /// System.Numerics.Tensors, and NetDsl.Onnx and its one, Google.Protobuf, for the export example:
-    /// not the test host's own packages, which a reader's project would not have.
+    /// System.Numerics.Tensors, NetDsl.Onnx and its one, Google.Protobuf, for the export example, and
+    /// NetDsl.Mpi for the section on several machines: not the test host's own packages, which a
+    /// reader's project would not have.
     /// </summary>
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         string framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         return [.. Directory.EnumerateFiles(framework, "*.dll")
             .Append(typeof(Layer).Assembly.Location)
+            .Append(typeof(NetDsl.Mpi.Mpi).Assembly.Location)
             .Append(typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location)
             .Append(typeof(NetDsl.Onnx.OnnxExportExtensions).Assembly.Location)
             .Append(typeof(Google.Protobuf.ByteString).Assembly.Location)

@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics;
 using NetDsl;
 using NetDsl.Datasets;
 using NetDsl.Onnx;
+using NetDsl.Mpi;
 using FreshProject;
 
 // A new user's first program: declare networks, train them, evaluate, predict, ship. It prints every
@@ -14,6 +15,21 @@ if (args.Contains("--startup"))
 {
     var untrained = new PassFail(seed: 42);
     Print("startup", 0, untrained.Predict([4f, 5f])[0]);
+    return;
+}
+
+// `--mpi`: the Fashion-MNIST classifier trained on every process of an MPI job (or alone, started
+// plainly); rank 0 prints its predictions, which must not depend on the number of processes.
+if (args.Contains("--mpi"))
+{
+    using var world = Mpi.Start();
+    var (mpiTrain, mpiTest) = FashionMnist.LoadSubset();
+    var shared = new Classifier(seed: 3);
+    shared.Fit(mpiTrain.Features, mpiTrain.OneHotTargets(),
+        new TrainOptions { Epochs = 1, BatchSize = 128, Optimizer = new Adam(), Seed = 2, Distributed = world });
+    if (world.Rank != 0) return;
+    var outputs = shared.Predict(mpiTest.FeaturesOf(0));
+    for (int c = 0; c < outputs.Length; c++) Print("mpi", c, outputs[c]);
     return;
 }
 

@@ -70,6 +70,16 @@ public sealed record TrainOptions
     /// </summary>
     public IReadOnlyList<Callback> Callbacks { get; init; } = [];
 
+    /// <summary>
+    /// The processes to train on together, e.g. <c>NetDsl.Mpi</c>'s <c>Mpi.Start()</c>; null (the default) for this
+    /// process alone. Every process calls Fit with the same data and options; each computes its shards of every
+    /// batch, and the gradients are summed across the processes in shard order, so the result is the bits of one
+    /// process whatever their number. Rank 0 measures the validation data, runs <see cref="Callbacks"/> and
+    /// reports <see cref="Progress"/>; its decisions (stop, learning rate) reach the others. Once an epoch the
+    /// processes compare their parameters and throw <see cref="DistributedTrainingException"/> if they differ.
+    /// </summary>
+    public ICommunicator? Distributed { get; init; }
+
     internal void Validate()
     {
         if (!(ValidationSplit >= 0f && ValidationSplit < 1f))
