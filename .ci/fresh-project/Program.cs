@@ -57,6 +57,15 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sine mean square
 for (int i = 0; i < 4; i++)
     Print("sine", i, sine.Predict([-1.5f + i])[0]);
 
+// 4. The trained pass/fail weights saved as safetensors and loaded into a new network: the same predictions.
+string weights = Path.Combine(Path.GetTempPath(), $"fresh-project-{Environment.ProcessId}.safetensors");
+passFail.SaveWeights(weights);
+var reloaded = new PassFail(seed: 0);
+reloaded.LoadWeights(weights);
+File.Delete(weights);
+for (int i = 0; i < students.Length; i++)
+    Print("reloaded", i, reloaded.Predict(students[i])[0]);
+
 static void Print(string network, int index, float value) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"prediction {network} {index} {value:R} 0x{BitConverter.SingleToInt32Bits(value):X8}"));

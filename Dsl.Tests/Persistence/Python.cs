@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace NetDsl.Tests.Persistence;
+
+/// <summary>
+/// Runs <c>interop.py</c> (beside the tests) with the first Python that has what a test needs: <c>python3</c>
+/// on the PATH, then the system's <c>/usr/bin/python3</c> (where Debian's <c>python3-torch</c> installs).
+/// A test whose packages no interpreter has is skipped, saying which are missing and how to install them.
+/// </summary>
+internal static class Python
+{
+    private static readonly string[] Interpreters = ["python3", "/usr/bin/python3", "python"];
+
+    private static readonly Lazy<IReadOnlyList<(string Interpreter, HashSet<string> Modules)>> Found = new(Probe);
+
+    private static string Script => Path.Combine(AppContext.BaseDirectory, "Persistence", "interop.py");
+
+    /// <summary>An interpreter that imports every one of <paramref name="modules"/>; skips the test when none does.</summary>
+    public static string Require(string why, params string[] modules)
+    {
+        foreach (var (interpreter, found) in Found.Value)
+            if (modules.All(found.Contains)) return interpreter;
+        string tried = Found.Value.Count == 0 ? "no Python interpreter was found" : string.Join("; ", Found.Value.Select(f =>
+            $"{f.Interpreter} lacks {string.Join(", ", modules.Where(m => !f.Modules.Contains(m)))}"));
+        Assert.Skip($"{why} needs Python with {string.Join(", ", modules)} ({tried}); .ci/run installs them where it can: pip install {string.Join(" ", modules)}, or Debian's python3-torch");
+        return null!;
+    }
+
+    /// <summary>Runs a command of interop.py and returns the JSON it prints.</summary>
+    public static JsonElement Run(string interpreter, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(interpreter, [Script, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill();
+            Assert.Fail($"interop.py {arguments[0]} did not finish in 3 minutes.");
+        }
+        if (process.ExitCode != 0)
+            Assert.Fail($"interop.py {string.Join(" ", arguments.Take(3))} failed ({process.ExitCode}):\n{error.Result}");
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private static List<(string, HashSet<string>)> Probe()
+    {
+        var found = new List<(string, HashSet<string>)>();
+        foreach (string interpreter in Interpreters)
+        {
+            try
+            {
+                var result = Run(interpreter, "probe");
+                found.Add((interpreter, result.EnumerateObject().Where(p => p.Value.GetBoolean()).Select(p => p.Name).ToHashSet()));
+            }
+            catch (Exception problem) when (problem is System.ComponentModel.Win32Exception or Xunit.Sdk.XunitException or JsonException)
+            {
+                // No such interpreter, or not one that runs the script.
+            }
+        }
+        return found;
+    }
+}
