@@ -264,7 +264,7 @@ internal static class Emitter
         w.Line("    global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);");
     }
 
-    /// <summary>The weights file's methods: SaveWeights and LoadWeights to and from a path or a stream. The runtime's WeightsFile does the work.</summary>
+    /// <summary>SaveWeights and LoadWeights, to and from a path or a stream, and Summary: the runtime's WeightsFile and ModelSummary do the work.</summary>
     private static void WritePersistence(IndentedWriter w)
     {
         const string Options = "global::NetDsl.WeightsOptions? options = null";
@@ -284,6 +284,9 @@ internal static class Emitter
         w.Line("/// <summary>Loads weights from <paramref name=\"stream\"/>, read to its end: all of them, or none.</summary>");
         w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The data is not safetensors, is damaged, or does not fit this network; the weights are unchanged.</exception>");
         w.Line($"public void LoadWeights({Stream}, {Options}) => global::NetDsl.Runtime.WeightsFile.Load(this, stream, options);");
+        w.Line();
+        w.Line("/// <summary>A table of the layers, as Keras's <c>model.summary()</c>: each layer's kind, output shape, activation and parameters, then the total in parameters and bytes.</summary>");
+        w.Line("public string Summary() => global::NetDsl.Runtime.ModelSummary.Format(this);");
     }
 
     private static void WritePasses(IndentedWriter w, NetworkShape shape)

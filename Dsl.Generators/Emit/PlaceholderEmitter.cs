@@ -171,6 +171,12 @@ internal static class PlaceholderEmitter
             w.Line("/// <summary>Loads weights from a stream; " + Doc);
             w.Line($"public void LoadWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => {throws};");
         }
+        if (api.Members.Contains("Summary"))
+        {
+            separate();
+            w.Line("/// <summary>A table of the layers; " + Doc);
+            w.Line($"public string Summary() => {throws};");
+        }
         if (api.Interface)
         {
             separate();

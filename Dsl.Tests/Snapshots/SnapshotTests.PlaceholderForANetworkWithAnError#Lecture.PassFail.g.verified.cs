@@ -67,6 +67,9 @@ namespace Lecture
         /// <summary>Loads weights from a stream; throws in this placeholder (the network has errors).</summary>
         public void LoadWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => throw global::NetDslPlaceholder.Error();
 
+        /// <summary>A table of the layers; throws in this placeholder (the network has errors).</summary>
+        public string Summary() => throw global::NetDslPlaceholder.Error();
+
         // INetworkModel, so that the network can still be passed to a Trainer
         int global::NetDsl.INetworkModel.InputSize => throw global::NetDslPlaceholder.Error();
         int global::NetDsl.INetworkModel.OutputSize => throw global::NetDslPlaceholder.Error();

@@ -136,6 +136,9 @@ namespace Fashion
         /// <exception cref="global::System.IO.InvalidDataException">The data is not safetensors, is damaged, or does not fit this network; the weights are unchanged.</exception>
         public void LoadWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => global::NetDsl.Runtime.WeightsFile.Load(this, stream, options);
 
+        /// <summary>A table of the layers, as Keras's <c>model.summary()</c>: each layer's kind, output shape, activation and parameters, then the total in parameters and bytes.</summary>
+        public string Summary() => global::NetDsl.Runtime.ModelSummary.Format(this);
+
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
         float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {
