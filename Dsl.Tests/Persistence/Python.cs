@@ -49,6 +49,48 @@ internal static class Python
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
+    /// <summary>
+    /// Runs <paramref name="code"/> in <paramref name="folder"/> and returns what it prints. Where the interpreter
+    /// lacks the safetensors package, <c>safetensors.torch</c> is interop.py's reader and writer from the format's
+    /// specification (<paramref name="shimmed"/> says so), so that code written for the package runs with PyTorch alone.
+    /// </summary>
+    public static string RunCode(string interpreter, string code, string folder, out bool shimmed)
+    {
+        shimmed = !Found.Value.Any(f => f.Interpreter == interpreter && f.Modules.Contains("safetensors"));
+        var start = new ProcessStartInfo(interpreter, ["-c", code])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = folder,
+        };
+        if (shimmed)
+        {
+            string package = Path.Combine(folder, "shim", "safetensors");
+            Directory.CreateDirectory(package);
+            File.WriteAllText(Path.Combine(package, "__init__.py"), "");
+            File.WriteAllText(Path.Combine(package, "torch.py"), $$"""
+                import sys
+                sys.path.insert(0, {{JsonSerializer.Serialize(Path.GetDirectoryName(Script))}})
+                from interop import spec_load as load_file, spec_save
+
+                def save_file(tensors, filename, metadata=None):
+                    spec_save(tensors, filename, metadata or {})
+                """);
+            start.Environment["PYTHONPATH"] = Path.Combine(folder, "shim");
+        }
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill();
+            Assert.Fail("The Python code did not finish in 3 minutes.");
+        }
+        if (process.ExitCode != 0) Assert.Fail($"The Python code failed ({process.ExitCode}):\n{error.Result}");
+        return output;
+    }
+
     private static List<(string, HashSet<string>)> Probe()
     {
         var found = new List<(string, HashSet<string>)>();
