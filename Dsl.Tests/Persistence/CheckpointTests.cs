@@ -239,6 +239,11 @@ public sealed class CheckpointTests : IDisposable
         var net = new KernelDropout(seed: 1);
         var before = Bits(net.Parameters);
 
+        // A field misspelt, the file otherwise whole (the same length, so the header's length still holds).
+        File.WriteAllBytes(path, Replace(file, "\\\"seed\\\"", "\\\"sead\\\""));
+        var misspelt = Assert.Throws<InvalidDataException>(() => net.Fit(x, y, Options() with { ResumeFrom = path }));
+        Assert.StartsWith($"Cannot resume from '{path}': its netdsl.checkpoint metadata is not what NetDsl writes", misspelt.Message);
+
         File.WriteAllBytes(path, file[..^10]);
         var truncated = Assert.Throws<InvalidDataException>(() => net.Fit(x, y, Options() with { ResumeFrom = path }));
         Assert.StartsWith($"Cannot load weights from '{path}': truncated", truncated.Message);
@@ -261,6 +266,13 @@ public sealed class CheckpointTests : IDisposable
         var problem = Assert.Throws<ArgumentException>(() => new KernelDropout(seed: 1).Fit(x, y,
             Options(new ModelCheckpoint("x.safetensors") { SaveBestOnly = true }) with { ValidationSplit = 0f }));
         Assert.Contains("ModelCheckpoint monitors ValidationLoss, which needs validation data", problem.Message);
+    }
+
+    private static byte[] Replace(byte[] file, string from, string to)
+    {
+        string text = System.Text.Encoding.Latin1.GetString(file);
+        Assert.Contains(from, text);
+        return System.Text.Encoding.Latin1.GetBytes(text.Replace(from, to));
     }
 
     private static double ReadRate(string checkpoint)

@@ -110,24 +110,60 @@ internal sealed class Checkpoint
     // ---- Resuming ----------------------------------------------------------------------------------------
 
     private readonly string _source;
-    private readonly JsonElement _json;
     private readonly float[] _weights;
     private readonly float[][] _buffers;
     private readonly float[]? _bestWeights;
+    private readonly long _seed, _iterations;
+    private readonly bool _shuffle;
+    private readonly int _batchSize, _trainingRows, _validationRows;
+    private readonly string _optimizer;
+    private readonly float _learningRate;
+    private readonly List<EpochResult> _history = [];
+    private readonly (float Best, int Wait, int? BestEpoch)? _earlyStopping;
+    private readonly Dictionary<int, (string Type, JsonElement State)> _callbacks = [];
 
-    private Checkpoint(string source, JsonElement json, float[] weights, float[][] buffers, float[]? bestWeights)
+    // Every field is read here, so that a checkpoint with a missing or mistyped one is refused before the Fit starts.
+    private Checkpoint(string source, JsonElement json, float[] weights, IReadOnlyDictionary<string, float[]> extras)
     {
         _source = source;
-        _json = json;
         _weights = weights;
-        _buffers = buffers;
-        _bestWeights = bestWeights;
+        if (Int(json, "version") != FormatVersion)
+            throw Broken(source, $"it is a checkpoint of format {Int(json, "version")}; this NetDsl resumes format {FormatVersion}");
         EpochsCompleted = Int(json, "epochs_completed");
         StepsTaken = json.GetProperty("steps_taken").GetInt64();
         FitFirstEpoch = Int(json, "fit_first_epoch");
-        StoppedEpoch = json.GetProperty("stopped_epoch").ValueKind == JsonValueKind.Null ? null : Int(json, "stopped_epoch");
+        StoppedEpoch = OptionalInt(json, "stopped_epoch");
         if (EpochsCompleted < 0 || StepsTaken < 0 || FitFirstEpoch < 1 || FitFirstEpoch > EpochsCompleted + 1)
             throw Broken(source, $"its epochs do not add up (first epoch {FitFirstEpoch}, {EpochsCompleted} completed)");
+        _seed = json.GetProperty("seed").GetInt64();
+        _shuffle = json.GetProperty("shuffle").GetBoolean();
+        _batchSize = Int(json, "batch_size");
+        _trainingRows = Int(json, "training_rows");
+        _validationRows = Int(json, "validation_rows");
+
+        var optimizer = json.GetProperty("optimizer");
+        _optimizer = optimizer.GetProperty("type").GetString()!;
+        _iterations = optimizer.GetProperty("iterations").GetInt64();
+        _learningRate = CheckpointJson.ReadFloat(optimizer, "learning_rate")!.Value;
+        int count = Int(optimizer, "buffers");
+        _buffers = new float[count][];
+        for (int i = 0; i < count; i++)
+            _buffers[i] = extras.TryGetValue(OptimizerPrefix + i.ToString(CultureInfo.InvariantCulture), out var values) ? values
+                : throw Broken(source, $"missing tensor: '{OptimizerPrefix}{i}', one of the optimizer's {count} buffers");
+
+        foreach (var epoch in json.GetProperty("history").EnumerateArray())
+            _history.Add(new EpochResult(Int(epoch, "epoch"), CheckpointJson.ReadFloat(epoch, "loss")!.Value, CheckpointJson.ReadFloat(epoch, "accuracy"),
+                CheckpointJson.ReadFloat(epoch, "validation_loss"), CheckpointJson.ReadFloat(epoch, "validation_accuracy"),
+                TimeSpan.FromSeconds(epoch.GetProperty("seconds").GetDouble())));
+
+        if (json.GetProperty("early_stopping") is { ValueKind: JsonValueKind.Object } watch)
+        {
+            _earlyStopping = (CheckpointJson.ReadFloat(watch, "best")!.Value, Int(watch, "wait"), OptionalInt(watch, "best_epoch"));
+            if (watch.GetProperty("best_weights").GetBoolean())
+                _bestWeights = extras.TryGetValue(BestWeights, out var kept) ? kept : throw Broken(source, $"missing tensor: '{BestWeights}'");
+        }
+        foreach (var callback in json.GetProperty("callbacks").EnumerateArray())
+            _callbacks[Int(callback, "index")] = (callback.GetProperty("type").GetString()!, callback.GetProperty("state").Clone());
     }
 
     /// <summary>Epochs completed when it was saved: the resumed Fit starts at the next.</summary>
@@ -154,32 +190,14 @@ internal sealed class Checkpoint
             name => name == BestWeights || name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) ? parameters : null);
         if (!file.Metadata.TryGetValue(Runtime.WeightsFile.CheckpointKey, out var text))
             throw Broken(source, "it is a weights file, not a checkpoint: it holds no training state (ModelCheckpoint writes checkpoints)");
-        JsonElement json;
         try
         {
-            json = JsonDocument.Parse(text).RootElement.Clone();
+            using var document = JsonDocument.Parse(text);
+            return new Checkpoint(source, document.RootElement, file.Weights, file.Extras);
         }
-        catch (JsonException problem)
+        catch (Exception problem) when (problem is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
-            throw Broken(source, $"its {Runtime.WeightsFile.CheckpointKey} metadata is not valid JSON ({problem.Message})", problem);
-        }
-        try
-        {
-            if (Int(json, "version") != FormatVersion)
-                throw Broken(source, $"it is a checkpoint of format {Int(json, "version")}; this NetDsl resumes format {FormatVersion}");
-            int count = Int(json.GetProperty("optimizer"), "buffers");
-            var buffers = new float[count][];
-            for (int i = 0; i < count; i++)
-                buffers[i] = file.Extras.TryGetValue(OptimizerPrefix + i.ToString(CultureInfo.InvariantCulture), out var values) ? values
-                    : throw Broken(source, $"missing tensor: '{OptimizerPrefix}{i}', one of the optimizer's {count} buffers");
-            float[]? best = null;
-            if (json.GetProperty("early_stopping") is { ValueKind: JsonValueKind.Object } watch && watch.GetProperty("best_weights").GetBoolean())
-                best = file.Extras.TryGetValue(BestWeights, out var kept) ? kept : throw Broken(source, $"missing tensor: '{BestWeights}'");
-            return new Checkpoint(source, json, file.Weights, buffers, best);
-        }
-        catch (Exception problem) when (problem is KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw Broken(source, $"its {Runtime.WeightsFile.CheckpointKey} metadata lacks or misspells a field ({problem.Message})", problem);
+            throw Broken(source, $"its {Runtime.WeightsFile.CheckpointKey} metadata is not what NetDsl writes ({problem.Message})", problem);
         }
     }
 
@@ -189,25 +207,22 @@ internal sealed class Checkpoint
     /// </summary>
     public void RequireSameRun(TrainOptions options, int trainingRows, int validationRows)
     {
-        var optimizer = _json.GetProperty("optimizer");
-        string type = optimizer.GetProperty("type").GetString()!;
-        Same("optimizer", type, options.Optimizer.GetType().Name);
-        Same("Seed", _json.GetProperty("seed").GetInt64(), options.Seed);
-        Same("Shuffle", _json.GetProperty("shuffle").GetBoolean(), options.Shuffle);
-        Same("BatchSize", Int(_json, "batch_size"), options.BatchSize);
-        Same("training rows", Int(_json, "training_rows"), trainingRows);
-        Same("validation rows", Int(_json, "validation_rows"), validationRows);
-        Same("EarlyStopping", _json.GetProperty("early_stopping").ValueKind != JsonValueKind.Null, options.EarlyStopping is not null);
-        var kept = _json.GetProperty("callbacks").EnumerateArray().ToDictionary(c => Int(c, "index"), c => c.GetProperty("type").GetString());
+        Same("optimizer", _optimizer, options.Optimizer.GetType().Name);
+        Same("Seed", _seed, options.Seed);
+        Same("Shuffle", _shuffle, options.Shuffle);
+        Same("BatchSize", _batchSize, options.BatchSize);
+        Same("training rows", _trainingRows, trainingRows);
+        Same("validation rows", _validationRows, validationRows);
+        Same("EarlyStopping", _earlyStopping is not null, options.EarlyStopping is not null);
         for (int i = 0; i < options.Callbacks.Count; i++)
         {
-            string? expected = kept.GetValueOrDefault(i);
+            string? expected = _callbacks.TryGetValue(i, out var kept) ? kept.Type : null;
             string? actual = options.Callbacks[i] is ICheckpointedCallback ? options.Callbacks[i].GetType().Name : null;
             if (expected != actual)
                 throw Differs($"Callbacks[{i}]", expected ?? "a callback whose state it does not keep", actual ?? options.Callbacks[i].GetType().Name);
         }
-        foreach (var (index, callback) in kept)
-            if (index >= options.Callbacks.Count) throw Differs($"Callbacks[{index}]", callback!, "none");
+        foreach (var (index, callback) in _callbacks)
+            if (index >= options.Callbacks.Count) throw Differs($"Callbacks[{index}]", callback.Type, "none");
     }
 
     /// <summary>A fresh state for <paramref name="optimizer"/> holding the checkpoint's buffers, step count and rate.</summary>
@@ -216,38 +231,43 @@ internal sealed class Checkpoint
         var state = optimizer.CreateState(parameterCount);
         if (state.Buffers.Count != _buffers.Length)
             throw Differs("optimizer's state", $"{_buffers.Length} buffers", $"{state.Buffers.Count} (another Momentum, Amsgrad, Centered… setting)");
-        var saved = _json.GetProperty("optimizer");
-        state.Restore(saved.GetProperty("iterations").GetInt64(), CheckpointJson.ReadFloat(saved, "learning_rate")!.Value, _buffers);
+        state.Restore(_iterations, _learningRate, _buffers);
         return state;
     }
 
     /// <summary>The epochs the interrupted Fit had run, into the resumed Fit's history.</summary>
     public void FillHistory(TrainingHistory history)
     {
-        foreach (var epoch in _json.GetProperty("history").EnumerateArray())
-            history.Add(new EpochResult(Int(epoch, "epoch"), CheckpointJson.ReadFloat(epoch, "loss")!.Value, CheckpointJson.ReadFloat(epoch, "accuracy"),
-                CheckpointJson.ReadFloat(epoch, "validation_loss"), CheckpointJson.ReadFloat(epoch, "validation_accuracy"),
-                TimeSpan.FromSeconds(epoch.GetProperty("seconds").GetDouble())));
+        foreach (var epoch in _history) history.Add(epoch);
         history.StoppedEpoch = StoppedEpoch;
     }
 
     /// <summary>Puts back early stopping's and the built-in callbacks' watching; call after their OnTrainBegin.</summary>
+    /// <exception cref="InvalidDataException">A callback's state is not what it writes.</exception>
     public void RestoreCallbacks(Callback[] callbacks, TrainOptions options)
     {
-        if (_json.GetProperty("early_stopping") is { ValueKind: JsonValueKind.Object } watch)
+        if (_earlyStopping is { } watch)
+            callbacks.OfType<EarlyStoppingCallback>().Single().Tracker.Restore(watch.Best, watch.Wait, watch.BestEpoch, _bestWeights);
+        foreach (var (index, (type, state)) in _callbacks)
         {
-            var tracker = callbacks.OfType<EarlyStoppingCallback>().Single().Tracker;
-            int? bestEpoch = watch.GetProperty("best_epoch").ValueKind == JsonValueKind.Null ? null : Int(watch, "best_epoch");
-            tracker.Restore(CheckpointJson.ReadFloat(watch, "best")!.Value, Int(watch, "wait"), bestEpoch, _bestWeights);
+            try
+            {
+                ((ICheckpointedCallback)options.Callbacks[index]).ReadState(state);
+            }
+            catch (Exception problem) when (problem is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
+            {
+                throw Broken(_source, $"the state it keeps for Callbacks[{index}], a {type}, is not what that callback writes ({problem.Message})", problem);
+            }
         }
-        foreach (var entry in _json.GetProperty("callbacks").EnumerateArray())
-            ((ICheckpointedCallback)options.Callbacks[Int(entry, "index")]).ReadState(entry.GetProperty("state"));
     }
 
     /// <summary>The weights when it was saved, in the layout of the parameters.</summary>
     public ReadOnlySpan<float> Weights => _weights;
 
     private static int Int(JsonElement json, string name) => json.GetProperty(name).GetInt32();
+
+    private static int? OptionalInt(JsonElement json, string name) =>
+        json.GetProperty(name).ValueKind == JsonValueKind.Null ? null : Int(json, name);
 
     private void Same<T>(string setting, T saved, T now) where T : IEquatable<T>
     {
