@@ -10,7 +10,7 @@ namespace NetDsl.Tests.Persistence;
 /// </summary>
 internal static class Python
 {
-    private static readonly string[] Interpreters = ["python3", "/usr/bin/python3", "python"];
+    private static readonly string[] Interpreters = ["python3", "/usr/bin/python3"];
 
     private static readonly Lazy<IReadOnlyList<(string Interpreter, HashSet<string> Modules)>> Found = new(Probe);
 
@@ -21,9 +21,9 @@ internal static class Python
     {
         foreach (var (interpreter, found) in Found.Value)
             if (modules.All(found.Contains)) return interpreter;
-        string tried = Found.Value.Count == 0 ? "no Python interpreter was found" : string.Join("; ", Found.Value.Select(f =>
-            $"{f.Interpreter} lacks {string.Join(", ", modules.Where(m => !f.Modules.Contains(m)))}"));
-        Assert.Skip($"{why} needs Python with {string.Join(", ", modules)} ({tried}); .ci/run installs them where it can: pip install {string.Join(" ", modules)}, or Debian's python3-torch");
+        string tried = Found.Value.Count == 0 ? "no python3 was found" : string.Join("; ", Found.Value.Select(f =>
+            $"{f.Interpreter} lacks {string.Join(" and ", modules.Where(m => !f.Modules.Contains(m)))}"));
+        Assert.Skip($"{why} needs Python with {string.Join(" and ", modules)}: {tried} (.ci/python-for-tests installs them where it can)");
         return null!;
     }
 
