@@ -181,15 +181,16 @@ public sealed class ReadmeTests
 
     // ---- README.md and its fenced blocks ----
 
-    private static readonly Lazy<ReadmeFile> Readme = new(ReadmeFile.Load);
+    /// <summary>README.md, parsed once; the Python tests run its <c>python</c> blocks.</summary>
+    internal static readonly Lazy<ReadmeFile> Readme = new(ReadmeFile.Load);
 
-    private sealed record CodeBlock(int Line, string Info, string Code)
+    internal sealed record CodeBlock(int Line, string Info, string Code)
     {
         /// <summary>C# by its info string's first word, as GitHub highlights it.</summary>
         public bool IsCSharp => Info.Split(' ', 2)[0].ToLowerInvariant() is "csharp" or "cs" or "c#";
     }
 
-    private sealed record ReadmeFile(string Root, IReadOnlyList<CodeBlock> Blocks)
+    internal sealed record ReadmeFile(string Root, IReadOnlyList<CodeBlock> Blocks)
     {
         /// <summary>Walks up from the test assembly's folder to the repository root, the folder holding README.md and Dsl.Tests/.</summary>
         public static ReadmeFile Load()

@@ -84,6 +84,15 @@ if (onnxArgument >= 0 && onnxArgument + 1 < args.Length)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"onnx {Path.GetFileName(onnxPath)} {new FileInfo(onnxPath).Length} bytes"));
 }
 
+// 5. The trained pass/fail weights saved as safetensors and loaded into a new network: the same predictions.
+string weights = Path.Combine(Path.GetTempPath(), $"fresh-project-{Environment.ProcessId}.safetensors");
+passFail.SaveWeights(weights);
+var reloaded = new PassFail(seed: 0);
+reloaded.LoadWeights(weights);
+File.Delete(weights);
+for (int i = 0; i < students.Length; i++)
+    Print("reloaded", i, reloaded.Predict(students[i])[0]);
+
 static void Print(string network, int index, float value) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"prediction {network} {index} {value:R} 0x{BitConverter.SingleToInt32Bits(value):X8}"));

@@ -52,12 +52,22 @@ public static class TrainingLoop
         int batchSize = Math.Min(options.BatchSize, trainRows.Length);
         int batches = (trainRows.Length + batchSize - 1) / batchSize;
         // Continue the network's training: its optimizer state if the optimizer is the same, and its epoch
-        // and step numbers, which seed the shuffles and dropout masks.
-        var optimizerState = state.OptimizerStateFor(options.Optimizer, network.Parameters.Length);
-        int firstEpoch = state.EpochsCompleted + 1;
-        int lastEpoch = (int)Math.Min((long)state.EpochsCompleted + options.Epochs, int.MaxValue); // Epochs = int.MaxValue: until stopped
+        // and step numbers, which seed the shuffles and dropout masks. Or resume a checkpoint's, which must be
+        // of a Fit with these options: its epochs run to that Fit's first + Epochs − 1.
+        var resume = options.ResumeFrom is { } path ? Checkpoint.Read(path, network) : null;
+        resume?.RequireSameRun(options, trainRows.Length, validationRows);
+        var optimizerState = resume is null
+            ? state.OptimizerStateFor(options.Optimizer, network.Parameters.Length)
+            : resume.OptimizerStateFor(options.Optimizer, network.Parameters.Length);
+        int completed = resume?.EpochsCompleted ?? state.EpochsCompleted;
+        int firstEpoch = completed + 1, runFirstEpoch = resume?.FitFirstEpoch ?? firstEpoch;
+        int lastEpoch = (int)Math.Min((long)runFirstEpoch - 1 + options.Epochs, int.MaxValue); // Epochs = int.MaxValue: until stopped
         var history = new TrainingHistory();
-        var context = new TrainingContext(network, optimizerState, options, history, firstEpoch, lastEpoch, batches, trainRows.Length, validationRows);
+        resume?.FillHistory(history);
+        var context = new TrainingContext(network, optimizerState, options, history, firstEpoch, lastEpoch, batches, trainRows.Length, validationRows)
+        {
+            RunFirstEpoch = runFirstEpoch,
+        };
 
         var callbacks = Callbacks(options);
         int entered = 0;
@@ -73,8 +83,16 @@ public static class TrainingLoop
             distributed?.CheckSameStart(network, inputs, targets, options, optimizerState, state);
             // Callbacks may refuse the Fit here (a metric it does not measure): nothing has changed yet.
             foreach (var callback in callbacks) callback.OnTrainBegin(context);
+            if (resume is not null)
+            {
+                resume.RestoreCallbacks(callbacks, options);
+                resume.Weights.CopyTo(network.Parameters);
+                state.EpochsCompleted = resume.EpochsCompleted;
+                state.StepsTaken = resume.StepsTaken;
+            }
             state.Remember(options.Optimizer, optimizerState);
-            Train(network, inputs, targets, options, state, context, callbacks, trainRows, validation, batchSize, distributed);
+            if (resume?.StoppedEpoch is null)
+                Train(network, inputs, targets, options, state, context, callbacks, trainRows, validation, batchSize, distributed);
             foreach (var callback in callbacks) callback.OnTrainEnd(context);
             distributed?.CheckSameParameters(network, optimizerState, "at the end of training");
         }
@@ -152,11 +170,16 @@ public static class TrainingLoop
                 validated?.Loss, validated?.Accuracy, clock.Elapsed);
             foreach (var callback in callbacks) callback.OnEpochEnd(context, result);
             distributed?.ShareDecisions(context);
-            if (context.StopTraining)
+            if (context.StopTraining) context.History.StoppedEpoch = epoch;
+            // Checkpoints last, once every callback has seen the epoch: they hold everyone's state after it.
+            // Only rank 0 runs the callbacks, so only rank 0 saves.
+            foreach (var (path, weightsOnly) in context.PendingSaves)
             {
-                context.History.StoppedEpoch = epoch;
-                break;
+                if (weightsOnly) WeightsFile.Save(network, path);
+                else Checkpoint.Save(path, network, context, state, callbacks, options);
             }
+            context.PendingSaves.Clear();
+            if (context.StopTraining) break;
         }
     }
 
