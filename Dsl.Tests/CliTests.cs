@@ -27,7 +27,7 @@ public sealed class CliTests
         Assert.Equal(Cli.Success, exitCode);
         Assert.Equal("", error);
         Assert.Contains("Usage:", output);
-        foreach (string command in new[] { "tour", "perceptron", "pass-fail", "fashion", "bench" })
+        foreach (string command in new[] { "tour", "perceptron", "pass-fail", "fashion", "distributed", "bench" })
             Assert.Matches($@"(?m)^\s+{command}\b", output);
     }
 
@@ -75,7 +75,8 @@ public sealed class CliTests
                from batch in new[] { 32, 128, 256 }
                from name in new[] { $"gemm-abt-{batch}x{weights.Units}x{weights.FanIn}", $"gemm-atb-{weights.Units}x{weights.FanIn}x{batch}", $"gemm-ab-{batch}x{weights.FanIn}x{weights.Units}" }
                select name];
-        string[] known = ["tiny", "fashion", "gemm", "all", "tiny-2-3-1", "fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout", .. gemm];
+        string[] known = ["tiny", "fashion", "infer", "gemm", "all", "tiny-2-3-1", "fashion-784-128-10", "fashion-784-128-10-b256", "fashion-784-512-512-10-dropout",
+            "infer-784-128-10-b1", "infer-784-128-10-b256", "exchange-784-512-512-10", .. gemm];
         Assert.Equal(known, Cli.BenchTargets);
         foreach (string workload in known) Assert.Contains($"'{workload}'", error);
         Assert.EndsWith($"See 'Examples bench --help'.{Environment.NewLine}", error);

@@ -5,8 +5,8 @@ namespace NetDsl.Tests;
 /// <summary>The same seed gives the same weights and the same training run, to the bit, at any thread count.</summary>
 public sealed class DeterminismTests
 {
-    // Batches of 64 are cut into equal shards (as many as the machine has cores, 2 to 8); the last
-    // batch of 200 rows (8 rows) is a single shard; batches of 91 leave a shorter last shard.
+    // Batches of 64 are cut into two shards of 32 rows on every machine; the last batch of 200 rows
+    // (8 rows) is a single shard; batches of 91 are three shards, the last one shorter.
     private static float[] Train<T>(Func<T> create, int rows, int batch, int threads, long seed, Optimizer optimizer, int epochs = 3)
         where T : INetworkModel
     {

@@ -63,14 +63,19 @@ public sealed class ReadmeTests
 
     /// <summary>
     /// The shared framework (what a console project references) plus NetDsl and its one dependency,
-    /// System.Numerics.Tensors: not the test host's own packages, which a reader's project would not have.
+    /// System.Numerics.Tensors, NetDsl.Onnx and its one, Google.Protobuf, for the export example, and
+    /// NetDsl.Mpi for the section on several machines: not the test host's own packages, which a
+    /// reader's project would not have.
     /// </summary>
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         string framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         return [.. Directory.EnumerateFiles(framework, "*.dll")
             .Append(typeof(Layer).Assembly.Location)
+            .Append(typeof(NetDsl.Mpi.Mpi).Assembly.Location)
             .Append(typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location)
+            .Append(typeof(NetDsl.Onnx.OnnxExportExtensions).Assembly.Location)
+            .Append(typeof(Google.Protobuf.ByteString).Assembly.Location)
             .DistinctBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
             .Where(IsManagedAssembly)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
@@ -176,15 +181,16 @@ public sealed class ReadmeTests
 
     // ---- README.md and its fenced blocks ----
 
-    private static readonly Lazy<ReadmeFile> Readme = new(ReadmeFile.Load);
+    /// <summary>README.md, parsed once; the Python tests run its <c>python</c> blocks.</summary>
+    internal static readonly Lazy<ReadmeFile> Readme = new(ReadmeFile.Load);
 
-    private sealed record CodeBlock(int Line, string Info, string Code)
+    internal sealed record CodeBlock(int Line, string Info, string Code)
     {
         /// <summary>C# by its info string's first word, as GitHub highlights it.</summary>
         public bool IsCSharp => Info.Split(' ', 2)[0].ToLowerInvariant() is "csharp" or "cs" or "c#";
     }
 
-    private sealed record ReadmeFile(string Root, IReadOnlyList<CodeBlock> Blocks)
+    internal sealed record ReadmeFile(string Root, IReadOnlyList<CodeBlock> Blocks)
     {
         /// <summary>Walks up from the test assembly's folder to the repository root, the folder holding README.md and Dsl.Tests/.</summary>
         public static ReadmeFile Load()

@@ -20,10 +20,10 @@ public static class Cli
     private const string Tiny = "tiny-2-3-1";
 
     /// <summary>The names in <see cref="BenchTargets"/> that run several workloads.</summary>
-    private static readonly string[] BenchGroups = ["tiny", "fashion", "gemm", "all"];
+    private static readonly string[] BenchGroups = ["tiny", "fashion", "infer", "gemm", "all"];
 
     /// <summary>The benchmark groups and workloads <c>bench</c> accepts.</summary>
-    public static IReadOnlyList<string> BenchTargets { get; } = [.. BenchGroups, Tiny, .. FashionBenchmark.Workloads, .. GemmBenchmark.Workloads];
+    public static IReadOnlyList<string> BenchTargets { get; } = [.. BenchGroups, Tiny, .. FashionBenchmark.Workloads, .. InferBenchmark.Workloads, ExchangeBenchmark.Workload, .. GemmBenchmark.Workloads];
 
     /// <summary>
     /// Parses <paramref name="args"/> and runs what they name. Help, parse errors and data errors go
@@ -92,13 +92,39 @@ public static class Cli
         };
         fashion.SetAction(result => FashionExample.Run(result.GetValue(data), result.GetValue(epochs)));
 
+        var distributed = new Command("distributed", "Trains FashionMlp (784 → 128 → 10) on every process of an MPI job (mpirun -np 4 dotnet Examples.dll distributed), " +
+            "or alone when started plainly, and prints a hash of the parameters: the same for any number of processes.")
+        {
+            data, epochs,
+        };
+        var rows = new Option<int?>("--rows") { Description = "Train on the first N training images only.", HelpName = "N" };
+        var allReduce = new Option<bool>("--all-reduce") { Description = "Sum the gradients with MPI_Allreduce: faster on many processes, not the bits of one process." };
+        // For the tests of failure handling: one rank fails on purpose.
+        var failRank = new Option<int?>("--fail-rank") { Hidden = true };
+        var failAfter = new Option<int>("--fail-after-calls") { Hidden = true, DefaultValueFactory = _ => 20 };
+        var failHow = new Option<string>("--fail-how") { Hidden = true, DefaultValueFactory = _ => "throw" };
+        failHow.AcceptOnlyFromAmong("throw", "exit", "hang");
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds a process waits for the others before the job is aborted (default 20).", HelpName = "SECONDS" };
+        distributed.Options.Add(rows);
+        distributed.Options.Add(allReduce);
+        distributed.Options.Add(failRank);
+        distributed.Options.Add(failAfter);
+        distributed.Options.Add(failHow);
+        distributed.Options.Add(timeout);
+        distributed.SetAction(result =>
+        {
+            var limit = result.GetValue(timeout) is double seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+            var fault = result.GetValue(failRank) is int rank ? new FaultPlan(rank, result.GetValue(failAfter), result.GetValue(failHow)!) : null;
+            DistributedExample.Run(result.GetValue(data), result.GetValue(epochs) ?? 2, result.GetValue(rows), result.GetValue(allReduce), limit, fault);
+        });
+
         var target = new Argument<string>("workload")
         {
-            Description = $"tiny, fashion (its three workloads), gemm (the kernels' matrix products, one thread), all, or one workload: {string.Join(", ", BenchTargets.Skip(BenchGroups.Length))}.",
+            Description = $"tiny, fashion (its three workloads), infer (its two), gemm (the kernels' matrix products, one thread), all, or one workload: {string.Join(", ", BenchTargets.Skip(BenchGroups.Length))}.",
             HelpName = "workload",
         };
         target.AcceptOnlyFromAmong([.. BenchTargets]);
-        var bench = new Command("bench", "Runs the benchmark workloads (the same work as bench/torchsharp.sh) and prints one JSON line per metric.")
+        var bench = new Command("bench", "Runs the benchmark workloads (the same work as bench/torchsharp.sh and, for infer, bench/onnxruntime.sh) and prints one JSON line per metric.")
         {
             target, data,
         };
@@ -106,7 +132,7 @@ public static class Cli
 
         var root = new RootCommand("NetDsl's examples: MIT 6.S191 lecture 1 as networks declared in C#, and the benchmarks.")
         {
-            tour, perceptron, passFail, fashion, bench,
+            tour, perceptron, passFail, fashion, distributed, bench,
         };
         root.HelpName = Name;
         root.SetAction(_ => Tour.Run());
@@ -119,13 +145,17 @@ public static class Cli
         {
             "tiny" => [Tiny],
             "fashion" => FashionBenchmark.Workloads,
+            "infer" => InferBenchmark.Workloads,
             "gemm" => ["gemm"],
-            "all" => [Tiny, .. FashionBenchmark.Workloads, "gemm"],
+            "all" => [Tiny, .. FashionBenchmark.Workloads, .. InferBenchmark.Workloads, "gemm"],
             var name => [name],
         };
         foreach (string workload in workloads)
         {
-            if (workload == Tiny) TinyBenchmark.Run();
+            if (workload == ExchangeBenchmark.Workload && Mpi.Mpi.LaunchedByMpi()) ExchangeBenchmark.RunRank();
+            else if (workload == ExchangeBenchmark.Workload) ExchangeBenchmark.Run();
+            else if (workload == Tiny) TinyBenchmark.Run();
+            else if (InferBenchmark.Workloads.Contains(workload)) InferBenchmark.Run(workload);
             else if (workload == "gemm") GemmBenchmark.Run();
             else if (workload.StartsWith("gemm-", StringComparison.Ordinal)) GemmBenchmark.Run(workload);
             else FashionBenchmark.Run(workload, dataDirectory);

@@ -29,6 +29,7 @@ internal static class Tour
     {
         Console.WriteLine("Will I pass this class? 2 features (lectures attended, hours on the final project) → 3 sigmoid units → pass probability");
         var net = new PassFail(seed: 42);
+        Console.WriteLine(Indent(net.Summary()));
         float[] student = [4f, 5f];
         string truth = ClassData.Passes(student[0], student[1]) ? "passes" : "fails";
         Console.WriteLine($"  A student with 4 lectures and 5 hours {truth} (lectures + 2·hours ≥ 12).");
@@ -43,6 +44,8 @@ internal static class Tour
             $"loss {history.Loss[0]:0.000} → {history.Loss[^1]:0.000}; accuracy on 200 new students {result.Accuracy:P1}");
         Report("Trained", net.Predict(student)[0], truth);
     }
+
+    private static string Indent(string text) => "  " + text.ReplaceLineEndings(Environment.NewLine + "  ");
 
     private static void Report(string when, float probability, string truth)
     {

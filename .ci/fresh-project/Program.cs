@@ -2,16 +2,34 @@ using System.Globalization;
 using System.Runtime.Intrinsics;
 using NetDsl;
 using NetDsl.Datasets;
+using NetDsl.Onnx;
+using NetDsl.Mpi;
 using FreshProject;
 
-// A new user's first program: declare networks, train them, evaluate, predict. It prints every
+// A new user's first program: declare networks, train them, evaluate, predict, ship. It prints every
 // prediction with its bits, so the JIT build and the Native AOT build can be compared line by line.
-// `--startup` only builds one network and predicts once, to time the start.
+// `--startup` only builds one network and predicts once, to time the start; `--onnx PATH` also
+// exports the trained classifier as an ONNX model to PATH.
 
 if (args.Contains("--startup"))
 {
     var untrained = new PassFail(seed: 42);
     Print("startup", 0, untrained.Predict([4f, 5f])[0]);
+    return;
+}
+
+// `--mpi`: the Fashion-MNIST classifier trained on every process of an MPI job (or alone, started
+// plainly); rank 0 prints its predictions, which must not depend on the number of processes.
+if (args.Contains("--mpi"))
+{
+    using var world = Mpi.Start();
+    var (mpiTrain, mpiTest) = FashionMnist.LoadSubset();
+    var shared = new Classifier(seed: 3);
+    shared.Fit(mpiTrain.Features, mpiTrain.OneHotTargets(),
+        new TrainOptions { Epochs = 1, BatchSize = 128, Optimizer = new Adam(), Seed = 2, Distributed = world });
+    if (world.Rank != 0) return;
+    var outputs = shared.Predict(mpiTest.FeaturesOf(0));
+    for (int c = 0; c < outputs.Length; c++) Print("mpi", c, outputs[c]);
     return;
 }
 
@@ -56,6 +74,24 @@ sine.Fit(xs, ys, new TrainOptions { Epochs = 200, BatchSize = 8, Optimizer = new
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sine mean squared error {sine.Evaluate(xs, ys).Loss:0.0000}"));
 for (int i = 0; i < 4; i++)
     Print("sine", i, sine.Predict([-1.5f + i])[0]);
+
+// 4. Ship the classifier to anything that runs ONNX: probabilities out, as Predict gives them.
+int onnxArgument = Array.IndexOf(args, "--onnx");
+if (onnxArgument >= 0 && onnxArgument + 1 < args.Length)
+{
+    string onnxPath = args[onnxArgument + 1];
+    classifier.ExportOnnx(onnxPath);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"onnx {Path.GetFileName(onnxPath)} {new FileInfo(onnxPath).Length} bytes"));
+}
+
+// 5. The trained pass/fail weights saved as safetensors and loaded into a new network: the same predictions.
+string weights = Path.Combine(Path.GetTempPath(), $"fresh-project-{Environment.ProcessId}.safetensors");
+passFail.SaveWeights(weights);
+var reloaded = new PassFail(seed: 0);
+reloaded.LoadWeights(weights);
+File.Delete(weights);
+for (int i = 0; i < students.Length; i++)
+    Print("reloaded", i, reloaded.Predict(students[i])[0]);
 
 static void Print(string network, int index, float value) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

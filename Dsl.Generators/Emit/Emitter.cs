@@ -59,6 +59,8 @@ internal static class Emitter
             w.Line();
             WriteTraining(w, shape);
             w.Line();
+            WritePersistence(w);
+            w.Line();
             WritePasses(w, shape);
             foreach (var layer in shape.Layers)
             {
@@ -265,6 +267,31 @@ internal static class Emitter
         w.Line("/// <summary>The mean loss on a data set, and the accuracy for classifiers; dropout is off.</summary>");
         w.Line($"public global::NetDsl.EvaluationResult Evaluate({ReadOnlySpan} inputs, {ReadOnlySpan} targets) =>");
         w.Line("    global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);");
+    }
+
+    /// <summary>SaveWeights and LoadWeights, to and from a path or a stream, and Summary: the runtime's WeightsFile and ModelSummary do the work.</summary>
+    private static void WritePersistence(IndentedWriter w)
+    {
+        const string Options = "global::NetDsl.WeightsOptions? options = null";
+        const string Stream = "global::System.IO.Stream stream";
+        const string Names = "each dense layer's <c>.weight</c> [units, inputs] and <c>.bias</c> [units], named as <paramref name=\"options\"/> says (the member name in snake_case by default)";
+        w.Line($"/// <summary>Saves the weights to <paramref name=\"path\"/> as safetensors, the format PyTorch's <c>safetensors.torch.load_file</c> reads: {Names}.</summary>");
+        w.Line("/// <remarks>Atomic: a temporary file is written, flushed and renamed over the old one, so the file is always the old one or the new one.</remarks>");
+        w.Line($"public void SaveWeights(string path, {Options}) => global::NetDsl.Runtime.WeightsFile.Save(this, path, options);");
+        w.Line();
+        w.Line($"/// <summary>Writes the weights to <paramref name=\"stream\"/> as safetensors: {Names}.</summary>");
+        w.Line($"public void SaveWeights({Stream}, {Options}) => global::NetDsl.Runtime.WeightsFile.Save(this, stream, options);");
+        w.Line();
+        w.Line("/// <summary>Loads weights saved by <c>SaveWeights</c> or by PyTorch (F32, F16, BF16 or F64) from <paramref name=\"path\"/>: all of them, or none.</summary>");
+        w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is not safetensors, is damaged, or does not fit this network; the message names the file and the rule, and the weights are unchanged.</exception>");
+        w.Line($"public void LoadWeights(string path, {Options}) => global::NetDsl.Runtime.WeightsFile.Load(this, path, options);");
+        w.Line();
+        w.Line("/// <summary>Loads weights from <paramref name=\"stream\"/>, read to its end: all of them, or none.</summary>");
+        w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The data is not safetensors, is damaged, or does not fit this network; the weights are unchanged.</exception>");
+        w.Line($"public void LoadWeights({Stream}, {Options}) => global::NetDsl.Runtime.WeightsFile.Load(this, stream, options);");
+        w.Line();
+        w.Line("/// <summary>A table of the layers, as Keras's <c>model.summary()</c>: each layer's kind, output shape, activation and parameters, then the total in parameters and bytes.</summary>");
+        w.Line("public string Summary() => global::NetDsl.Runtime.ModelSummary.Format(this);");
     }
 
     private static void WritePasses(IndentedWriter w, NetworkShape shape)

@@ -153,6 +153,30 @@ internal static class PlaceholderEmitter
             w.Line("/// <summary>The mean loss on a data set, and the accuracy for classifiers; " + Doc);
             w.Line($"public global::NetDsl.EvaluationResult Evaluate({ReadOnlySpan} inputs, {ReadOnlySpan} targets) => {throws};");
         }
+        if (api.Members.Contains("SaveWeights"))
+        {
+            separate();
+            w.Line("/// <summary>Saves the weights; " + Doc);
+            w.Line($"public void SaveWeights(string path, global::NetDsl.WeightsOptions? options = null) => {throws};");
+            w.Line();
+            w.Line("/// <summary>Writes the weights to a stream; " + Doc);
+            w.Line($"public void SaveWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => {throws};");
+        }
+        if (api.Members.Contains("LoadWeights"))
+        {
+            separate();
+            w.Line("/// <summary>Loads weights; " + Doc);
+            w.Line($"public void LoadWeights(string path, global::NetDsl.WeightsOptions? options = null) => {throws};");
+            w.Line();
+            w.Line("/// <summary>Loads weights from a stream; " + Doc);
+            w.Line($"public void LoadWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => {throws};");
+        }
+        if (api.Members.Contains("Summary"))
+        {
+            separate();
+            w.Line("/// <summary>A table of the layers; " + Doc);
+            w.Line($"public string Summary() => {throws};");
+        }
         if (api.Interface)
         {
             separate();

@@ -24,6 +24,7 @@ internal static class KnownNames
     public static readonly string[] PublicMembers =
     [
         "InputSize", "OutputSize", "ParameterCount", "Parameters", "Layers", "Predict", "LossAndGradient", "Fit", "Evaluate",
+        "SaveWeights", "LoadWeights", "Summary",
     ];
 
     /// <summary>Members every network gets, whatever its layers.</summary>

@@ -64,6 +64,21 @@ namespace Shapes
             /// <summary>The mean loss on a data set, and the accuracy for classifiers; throws in this placeholder (the network has errors).</summary>
             public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => throw global::NetDslPlaceholder.Error();
 
+            /// <summary>Saves the weights; throws in this placeholder (the network has errors).</summary>
+            public void SaveWeights(string path, global::NetDsl.WeightsOptions? options = null) => throw global::NetDslPlaceholder.Error();
+
+            /// <summary>Writes the weights to a stream; throws in this placeholder (the network has errors).</summary>
+            public void SaveWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => throw global::NetDslPlaceholder.Error();
+
+            /// <summary>Loads weights; throws in this placeholder (the network has errors).</summary>
+            public void LoadWeights(string path, global::NetDsl.WeightsOptions? options = null) => throw global::NetDslPlaceholder.Error();
+
+            /// <summary>Loads weights from a stream; throws in this placeholder (the network has errors).</summary>
+            public void LoadWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => throw global::NetDslPlaceholder.Error();
+
+            /// <summary>A table of the layers; throws in this placeholder (the network has errors).</summary>
+            public string Summary() => throw global::NetDslPlaceholder.Error();
+
             // INetworkModel, so that the network can still be passed to a Trainer
             int global::NetDsl.INetworkModel.InputSize => throw global::NetDslPlaceholder.Error();
             int global::NetDsl.INetworkModel.OutputSize => throw global::NetDslPlaceholder.Error();

@@ -116,6 +116,24 @@ namespace Iris
         public global::NetDsl.EvaluationResult Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) =>
             global::NetDsl.Runtime.Evaluation.Evaluate(this, inputs, targets);
 
+        /// <summary>Saves the weights to <paramref name="path"/> as safetensors, the format PyTorch's <c>safetensors.torch.load_file</c> reads: each dense layer's <c>.weight</c> [units, inputs] and <c>.bias</c> [units], named as <paramref name="options"/> says (the member name in snake_case by default).</summary>
+        /// <remarks>Atomic: a temporary file is written, flushed and renamed over the old one, so the file is always the old one or the new one.</remarks>
+        public void SaveWeights(string path, global::NetDsl.WeightsOptions? options = null) => global::NetDsl.Runtime.WeightsFile.Save(this, path, options);
+
+        /// <summary>Writes the weights to <paramref name="stream"/> as safetensors: each dense layer's <c>.weight</c> [units, inputs] and <c>.bias</c> [units], named as <paramref name="options"/> says (the member name in snake_case by default).</summary>
+        public void SaveWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => global::NetDsl.Runtime.WeightsFile.Save(this, stream, options);
+
+        /// <summary>Loads weights saved by <c>SaveWeights</c> or by PyTorch (F32, F16, BF16 or F64) from <paramref name="path"/>: all of them, or none.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is not safetensors, is damaged, or does not fit this network; the message names the file and the rule, and the weights are unchanged.</exception>
+        public void LoadWeights(string path, global::NetDsl.WeightsOptions? options = null) => global::NetDsl.Runtime.WeightsFile.Load(this, path, options);
+
+        /// <summary>Loads weights from <paramref name="stream"/>, read to its end: all of them, or none.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">The data is not safetensors, is damaged, or does not fit this network; the weights are unchanged.</exception>
+        public void LoadWeights(global::System.IO.Stream stream, global::NetDsl.WeightsOptions? options = null) => global::NetDsl.Runtime.WeightsFile.Load(this, stream, options);
+
+        /// <summary>A table of the layers, as Keras's <c>model.summary()</c>: each layer's kind, output shape, activation and parameters, then the total in parameters and bytes.</summary>
+        public string Summary() => global::NetDsl.Runtime.ModelSummary.Format(this);
+
         /// <summary>One training pass over a batch: forward through every layer, the loss, then backward from the last layer to the first.</summary>
         float global::NetDsl.INetworkModel.ComputeLossAndGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, float scale, global::System.Span<float> gradient, global::NetDsl.Runtime.NetworkWorkspace workspace, global::NetDsl.Runtime.DropoutStream dropout)
         {

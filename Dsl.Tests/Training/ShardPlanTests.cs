@@ -18,13 +18,32 @@ public class ShardPlanTests
         }
     }
 
+    // The plan is the same on every machine: a rank of a distributed run, pinned to one core by its launcher,
+    // must cut a batch exactly as a plain process on a 64-core machine does.
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(32, 1, 32)]
+    [InlineData(33, 2, 17)]
+    [InlineData(64, 2, 32)]
+    [InlineData(91, 3, 31)]
+    [InlineData(128, 4, 32)]
+    [InlineData(256, 8, 32)]
+    [InlineData(1000, 8, 125)]
+    public void A_batch_is_cut_by_its_size_alone(int rows, int shards, int rowsPerShard)
+    {
+        var plan = ShardPlan.For(rows);
+        Assert.Equal((rows, shards, rowsPerShard), (plan.Rows, plan.Count, plan.RowsPerShard));
+    }
+
     [Fact]
     public void A_trainer_takes_a_last_batch_whose_single_shard_is_larger_than_its_full_batches_shards()
     {
-        // A batch of 20 is two shards of 10; a last batch of 16 is one shard of 16.
+        // A batch of 40 is two shards of 20; a last batch of 32 is one shard of 32.
+        int full = ShardPlan.MinRowsPerShard + 8, last = ShardPlan.MinRowsPerShard;
+        Assert.Equal((2, 20), (ShardPlan.For(full).Count, ShardPlan.For(full).RowsPerShard));
         var net = new OverfittingNet(seed: 1);
-        using var trainer = new Trainer(net, new Sgd(0.01f), maxBatchSize: 20);
-        var x = Enumerable.Range(0, 16).Select(i => i / 16f).ToArray();
+        using var trainer = new Trainer(net, new Sgd(0.01f), maxBatchSize: full);
+        var x = Enumerable.Range(0, last).Select(i => i / (float)last).ToArray();
         Assert.True(float.IsFinite(trainer.Step(x, x)));
     }
 }

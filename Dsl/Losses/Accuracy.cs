@@ -23,10 +23,20 @@ public static class Accuracy
                 for (int i = 0; i < outputs.Length; i++)
                     if (outputs[i] > 0f == targets[i] > 0.5f) correct++;
                 return (correct, outputs.Length);
-            default:
+            case Loss.MeanSquaredError:
                 return (0, 0);
+            default:
+                throw Losses.Undefined(loss);
         }
     }
+
+    /// <summary>Whether <paramref name="loss"/> has an accuracy: the cross-entropies do, mean squared error does not.</summary>
+    public static bool Has(Loss loss) => loss switch
+    {
+        Loss.MeanSquaredError => false,
+        Loss.BinaryCrossEntropy or Loss.CategoricalCrossEntropy => true,
+        _ => throw Losses.Undefined(loss),
+    };
 
     /// <summary>The index of the largest value (the first, on ties).</summary>
     public static int ArgMax(ReadOnlySpan<float> values)

@@ -100,10 +100,18 @@ public static class Losses
         Loss.MeanSquaredError => MeanSquaredError(outputs, targets, scale, delta),
         Loss.BinaryCrossEntropy => BinaryCrossEntropyWithLogits(outputs, targets, scale, delta),
         Loss.CategoricalCrossEntropy => CategoricalCrossEntropyWithLogits(outputs, targets, width, scale, delta),
-        _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Not a defined Loss."),
+        _ => throw Undefined(loss),
     };
 
     /// <summary>The scale that turns a sum into Keras's mean: per element, or per row for categorical cross-entropy.</summary>
-    public static float MeanScale(Loss loss, int rows, int width) =>
-        loss == Loss.CategoricalCrossEntropy ? 1f / rows : 1f / ((float)rows * width);
+    public static float MeanScale(Loss loss, int rows, int width) => loss switch
+    {
+        Loss.MeanSquaredError or Loss.BinaryCrossEntropy => 1f / ((float)rows * width),
+        Loss.CategoricalCrossEntropy => 1f / rows,
+        _ => throw Undefined(loss),
+    };
+
+    // Every switch over Loss ends here, so a value cast from an integer never takes another loss's branch.
+    internal static ArgumentOutOfRangeException Undefined(Loss loss) =>
+        new(nameof(loss), loss, $"Not a defined Loss; expected one of: {string.Join(", ", Enum.GetNames<Loss>())}.");
 }

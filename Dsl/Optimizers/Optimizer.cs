@@ -239,6 +239,22 @@ public abstract class OptimizerState
     /// <summary>Uncounts the step just begun: the trainer undid its update.</summary>
     internal void CancelStep() => Iterations--;
 
+    /// <summary>The constant learning rate as last set (a checkpoint keeps it), whether or not a schedule overrides it.</summary>
+    internal float ConstantLearningRate => _learningRate;
+
+    /// <summary>
+    /// Puts back what a checkpoint kept of a state made for the same optimizer: the steps taken, the constant rate
+    /// and the contents of each buffer, in <see cref="Buffers"/> order.
+    /// </summary>
+    internal void Restore(long iterations, float constantLearningRate, IReadOnlyList<float[]> buffers)
+    {
+        if (buffers.Count != _buffers.Count)
+            throw new ArgumentException($"This optimizer state has {_buffers.Count} buffers; got {buffers.Count}.", nameof(buffers));
+        for (int i = 0; i < buffers.Count; i++) buffers[i].CopyTo(_buffers[i], 0);
+        Iterations = iterations;
+        _learningRate = constantLearningRate;
+    }
+
     /// <summary>
     /// A buffer of one float per parameter (velocities, moments, accumulators…), zeros. Make the state's
     /// buffers with it: a trainer that undoes a step whose update overflowed restores them, and checks them.

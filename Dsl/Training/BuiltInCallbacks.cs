@@ -13,6 +13,9 @@ internal sealed class EarlyStoppingCallback(EarlyStopping settings) : Callback
 {
     private EarlyStoppingTracker? _tracker;
 
+    /// <summary>The watching of the running Fit, for a checkpoint to keep and put back.</summary>
+    internal EarlyStoppingTracker Tracker => _tracker ?? throw new InvalidOperationException("Early stopping has not begun.");
+
     public override void OnTrainBegin(TrainingContext context)
     {
         context.RequireMeasured(settings.Monitor, "Early stopping");

@@ -108,6 +108,15 @@ public sealed class TrainingContext
     /// <summary>The network being trained, for the runtime's own callbacks (early stopping restores weights).</summary>
     internal INetworkModel Network { get; }
 
+    /// <summary>
+    /// The first epoch of the training run this Fit carries out: <see cref="FirstEpoch"/>, unless the Fit resumed
+    /// an interrupted one from a checkpoint, whose first epoch it keeps (its epochs run to that + Epochs − 1).
+    /// </summary>
+    internal int RunFirstEpoch { get; init; }
+
+    /// <summary>Files to write once every callback has seen the epoch's end: checkpoints, or weights only.</summary>
+    internal List<(string Path, bool WeightsOnly)> PendingSaves { get; } = [];
+
     /// <summary>The network's parameters, layer after layer, as they are now (read only).</summary>
     public ReadOnlySpan<float> Parameters => Network.Parameters;
 
@@ -140,7 +149,7 @@ public sealed class TrainingContext
     public int ValidationRows { get; }
 
     /// <summary>Whether the loss has an accuracy (the cross-entropies do; mean squared error does not).</summary>
-    public bool HasAccuracy => Network.Loss != Loss.MeanSquaredError;
+    public bool HasAccuracy => Accuracy.Has(Network.Loss);
 
     /// <summary>
     /// Set to end training, as Keras's <c>model.stop_training</c>: from <see cref="Callback.OnEpochEnd"/>, after

@@ -132,11 +132,18 @@ public static class DataChecks
     public static void Targets(Loss loss, ReadOnlySpan<float> targets, int width)
     {
         Finite(targets, width, "targets");
-        if (loss == Loss.MeanSquaredError) return;
+        (bool probabilities, bool distributions) = loss switch
+        {
+            Loss.MeanSquaredError => (false, false),
+            Loss.BinaryCrossEntropy => (true, false),
+            Loss.CategoricalCrossEntropy => (true, true),
+            _ => throw Losses.Undefined(loss),
+        };
+        if (!probabilities) return;
         for (int i = 0; i < targets.Length; i++)
             if (targets[i] is < 0f or > 1f)
                 throw new ArgumentException($"Expected {loss} targets in [0, 1], but row {i / width}, column {i % width} is {targets[i]}.", nameof(targets));
-        if (loss != Loss.CategoricalCrossEntropy) return;
+        if (!distributions) return;
         // An all-zero row has loss 0 and a row with two 1s trains towards neither: both are mistakes.
         for (int start = 0, row = 0; start < targets.Length; start += width, row++)
         {

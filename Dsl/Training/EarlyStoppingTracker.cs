@@ -50,6 +50,20 @@ internal sealed class EarlyStoppingTracker(EarlyStopping settings, int parameter
         return true;
     }
 
+    /// <summary>What a checkpoint keeps: the best value, the epochs waited, the best epoch, and the best weights if kept.</summary>
+    internal (float Best, int Wait, int? BestEpoch, float[]? BestWeights) Capture() =>
+        (_best, _wait, BestEpoch, _haveBestWeights ? _bestWeights : null);
+
+    /// <summary>Puts back what <see cref="Capture"/> took, in a tracker made for the same settings.</summary>
+    internal void Restore(float best, int wait, int? bestEpoch, float[]? bestWeights)
+    {
+        _best = best;
+        _wait = wait;
+        BestEpoch = bestEpoch;
+        _haveBestWeights = bestWeights is not null && _bestWeights is not null;
+        if (_haveBestWeights) bestWeights!.CopyTo(_bestWeights!, 0);
+    }
+
     private bool IsImprovement(float value) => settings.HigherIsBetter
         ? value - settings.MinDelta > _best
         : value + settings.MinDelta < _best;

@@ -28,8 +28,12 @@ namespace NetDsl;
 /// best·(1 − threshold)), counts the epoch that reduces toward the cooldown differently, and ignores a
 /// reduction smaller than eps = 1e-8; you call its <c>step(metric)</c> yourself.
 /// </para>
+/// <para>
+/// A checkpoint (<see cref="ModelCheckpoint"/>) keeps its watching, and a Fit resumed from it
+/// (<see cref="TrainOptions.ResumeFrom"/>) goes on with it.
+/// </para>
 /// </remarks>
-public sealed class ReduceLROnPlateau : Callback
+public sealed class ReduceLROnPlateau : Callback, ICheckpointedCallback
 {
     private float _best;
     private bool _haveBest;
@@ -99,6 +103,21 @@ public sealed class ReduceLROnPlateau : Callback
                 _wait = 0;
             }
         }
+    }
+
+    void ICheckpointedCallback.WriteState(System.Text.Json.Utf8JsonWriter json)
+    {
+        CheckpointJson.WriteFloat(json, "best", _haveBest ? _best : null);
+        json.WriteNumber("wait", _wait);
+        json.WriteNumber("cooldown_counter", _cooldownCounter);
+    }
+
+    void ICheckpointedCallback.ReadState(System.Text.Json.JsonElement state)
+    {
+        float? best = CheckpointJson.ReadFloat(state, "best");
+        (_haveBest, _best) = (best.HasValue, best ?? 0f);
+        _wait = state.GetProperty("wait").GetInt32();
+        _cooldownCounter = state.GetProperty("cooldown_counter").GetInt32();
     }
 
     private bool IsImprovement(float value) => !_haveBest || (Monitor is Metric.Accuracy or Metric.ValidationAccuracy

@@ -70,6 +70,29 @@ public sealed record TrainOptions
     /// </summary>
     public IReadOnlyList<Callback> Callbacks { get; init; } = [];
 
+    /// <summary>
+    /// The processes to train on together, e.g. <c>NetDsl.Mpi</c>'s <c>Mpi.Start()</c>; null (the default) for this
+    /// process alone. Every process calls Fit with the same data and options; each computes its shards of every
+    /// batch, and the gradients are summed across the processes in shard order, so the result is the bits of one
+    /// process whatever their number. Rank 0 measures the validation data, runs <see cref="Callbacks"/> and
+    /// reports <see cref="Progress"/>; its decisions (stop, learning rate) reach the others. Once an epoch the
+    /// processes compare their parameters and throw <see cref="DistributedTrainingException"/> if they differ.
+    /// </summary>
+    public ICommunicator? Distributed { get; init; }
+
+    /// <summary>
+    /// A checkpoint to resume from, written by <see cref="ModelCheckpoint"/>: Fit puts back the weights, the optimizer's
+    /// state, the epoch and step numbers (and with them the shuffles and dropout masks), the history, and the watching
+    /// of <see cref="EarlyStopping"/> and the built-in callbacks, then runs the epochs the interrupted Fit had left, up to
+    /// its first epoch + <see cref="Epochs"/> − 1. Given the options and data of the interrupted Fit, the result is the
+    /// same to the bit as a Fit never interrupted; other options are refused before anything changes. As PyTorch
+    /// Lightning's <c>trainer.fit(model, ckpt_path=...)</c>, or Keras's <c>BackupAndRestore</c> callback. The network's own
+    /// remembered training is replaced by the checkpoint's. Null (the default): continue the network's training.
+    /// </summary>
+    /// <remarks>A missing file is a <see cref="FileNotFoundException"/>: resume only from a checkpoint that exists
+    /// (<c>ResumeFrom = File.Exists(path) ? path : null</c>).</remarks>
+    public string? ResumeFrom { get; init; }
+
     internal void Validate()
     {
         if (!(ValidationSplit >= 0f && ValidationSplit < 1f))
@@ -86,6 +109,7 @@ public sealed record TrainOptions
                 if (ReferenceEquals(Callbacks[i], Callbacks[j]))
                     throw new ArgumentException($"Callbacks[{j}] and Callbacks[{i}] are the same {Callbacks[i].GetType().Name}; a callback runs once a hook.", nameof(Callbacks));
         }
+        if (ResumeFrom is { Length: 0 }) throw new ArgumentException("ResumeFrom is empty: give a checkpoint's path, or null to continue the network's own training.", nameof(ResumeFrom));
         if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
             throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "Use −1 for one thread per core, or a positive count.");
     }

@@ -20,8 +20,10 @@ public sealed class Trainer : IDisposable
     private readonly float[][] _stateBuffers;            // the optimizer state's per-parameter buffers
     private readonly float[] _undoParameters;            // what a step's update overwrites, to put back if it overflows
     private readonly float[][] _undoBuffers;
-    private readonly Action<int> _runShard, _reduceChunk, _updateChunk, _undoChunk;
+    private readonly Action<int> _runShard, _reduceChunk, _sumChunk, _checkChunk, _updateChunk, _undoChunk;
+    private readonly ShardExchange? _exchange;   // a distributed run's: sums the shards of every process
     private ShardPlan _plan;
+    private int _firstShard, _localShards;       // the shards this process computes: all, unless distributed
     private float _scale;
     private DropoutStream _dropout;
     private StepResult _last;
@@ -41,10 +43,14 @@ public sealed class Trainer : IDisposable
     {
     }
 
-    /// <summary>A trainer that continues <paramref name="optimizerState"/> (Fit's, remembered for the network).</summary>
-    internal Trainer(INetworkModel network, OptimizerState optimizerState, int maxBatchSize, int maxDegreeOfParallelism)
+    /// <summary>
+    /// A trainer that continues <paramref name="optimizerState"/> (Fit's, remembered for the network); with
+    /// <paramref name="distributed"/>, one process of a distributed run, computing its shards of each batch.
+    /// </summary>
+    internal Trainer(INetworkModel network, OptimizerState optimizerState, int maxBatchSize, int maxDegreeOfParallelism, ICommunicator? distributed = null)
         : this(network, null, optimizerState, maxBatchSize, maxDegreeOfParallelism)
     {
+        if (distributed is { Size: > 1 }) _exchange = new ShardExchange(distributed);
     }
 
     private Trainer(INetworkModel network, Optimizer? optimizer, OptimizerState? optimizerState, int maxBatchSize, int maxDegreeOfParallelism)
@@ -87,6 +93,8 @@ public sealed class Trainer : IDisposable
         _undoBuffers = [.. _stateBuffers.Select(buffer => new float[buffer.Length])];
         _runShard = RunShard;
         _reduceChunk = ReduceShards;
+        _sumChunk = SumShards;
+        _checkChunk = CheckChunk;
         _updateChunk = UpdateChunk;
         _undoChunk = UndoChunk;
     }
@@ -140,24 +148,56 @@ public sealed class Trainer : IDisposable
 
     internal Span<float> BatchTargets => _batchTargets;
 
-    /// <summary>A step on the first <paramref name="rows"/> staged rows.</summary>
+    /// <summary>
+    /// The rows [From, To) of a batch of <paramref name="rows"/> that this process computes: all of them, or in a
+    /// distributed run its shards' rows. A step reads only these of the staged rows.
+    /// </summary>
+    internal (int From, int To) StagedRows(int rows)
+    {
+        if (_exchange is null) return (0, rows);
+        var plan = ShardPlan.For(rows);
+        var (first, count) = _exchange.LocalShards(plan.Count);
+        return count == 0 ? (0, 0) : (plan.Start(first), plan.Start(first + count - 1) + plan.Length(first + count - 1));
+    }
+
+    /// <summary>
+    /// A step on the first <paramref name="rows"/> staged rows (in a distributed run, on this process's
+    /// <see cref="StagedRows"/> of them, the gradient summed over every process's).
+    /// </summary>
     internal StepResult StepStaged(int rows, ulong dropoutSeed)
     {
         _plan = ShardPlan.For(rows);
+        (_firstShard, _localShards) = _exchange?.LocalShards(_plan.Count) ?? (0, _plan.Count);
         _scale = Losses.MeanScale(_network.Loss, rows, _network.OutputSize);
         _dropout = new DropoutStream(dropoutSeed);
-        _pool.Run(_plan.Count, _runShard);
+        _pool.Run(_localShards, _runShard);
 
         float loss = 0f;
         long correct = 0, counted = 0;
-        for (int s = 0; s < _plan.Count; s++)
+        if (_exchange is null || !_exchange.Ordered)
+            for (int s = 0; s < _localShards; s++)
+            {
+                loss += _shardPasses[s].Loss;
+                correct += _shardPasses[s].Correct;
+                counted += _shardPasses[s].Counted;
+            }
+        if (_exchange is null)
+            // Sum the shards' gradients, chunk by chunk in parallel, each chunk in shard order.
+            _pool.Run(_chunkFinite.Length, _reduceChunk);
+        else
         {
-            loss += _shardPasses[s].Loss;
-            correct += _shardPasses[s].Correct;
-            counted += _shardPasses[s].Counted;
+            int parameters = _gradients[0].Length;
+            if (_exchange.Ordered)
+                (loss, correct, counted) = _exchange.SumInShardOrder(_gradients, _shardPasses, _localShards, _plan.Count, parameters);
+            else
+            {
+                if (_localShards == 0) Array.Clear(_gradients[0]);
+                else _pool.Run(_chunkFinite.Length, _sumChunk);
+                (loss, correct, counted) = _exchange.AllReduce(_gradients[0], loss, correct, counted);
+            }
+            // Every process holds the same sum now, and decides the same from it.
+            _pool.Run(_chunkFinite.Length, _checkChunk);
         }
-        // Sum the shards' gradients, chunk by chunk in parallel, each chunk in shard order.
-        _pool.Run(_chunkFinite.Length, _reduceChunk);
 
         // A failed step must not reach the weights: check everything before the update.
         if (!float.IsFinite(loss)) return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteLoss);
@@ -198,23 +238,37 @@ public sealed class Trainer : IDisposable
         return true;
     }
 
-    private void RunShard(int shard)
+    // The local shard i is the batch's shard _firstShard + i: its rows, and its dropout masks, are the batch's.
+    private void RunShard(int local)
     {
-        int start = _plan.Start(shard), rows = _plan.Length(shard);
+        int shard = _firstShard + local, start = _plan.Start(shard), rows = _plan.Length(shard);
         int inputSize = _network.InputSize, outputSize = _network.OutputSize;
         var targets = _batchTargets.AsSpan(start * outputSize, rows * outputSize);
-        _shardPasses[shard] = _network.ComputeLossGradientAndAccuracy(
+        _shardPasses[local] = _network.ComputeLossGradientAndAccuracy(
             _batchInputs.AsSpan(start * inputSize, rows * inputSize), targets,
-            rows, _scale, _gradients[shard], _workspaces[shard], _dropout.ForShard(start));
+            rows, _scale, _gradients[local], _workspaces[local], _dropout.ForShard(start));
     }
 
-    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters; and whether the chunk is finite.
     private void ReduceShards(int chunk)
+    {
+        SumShards(chunk);
+        CheckChunk(chunk);
+    }
+
+    // g₀ ← g₀ + g₁ + … + g_last, always in shard order, over one chunk of the parameters.
+    private void SumShards(int chunk)
     {
         var (start, length) = Chunk(chunk);
         Span<float> sum = _gradients[0].AsSpan(start, length);
-        for (int s = 1; s < _plan.Count; s++)
+        for (int s = 1; s < _localShards; s++)
             TensorPrimitives.Add(sum, _gradients[s].AsSpan(start, length), sum);
+    }
+
+    // Whether one chunk of the summed gradient is finite; and its pieces' Σ g² for clipping.
+    private void CheckChunk(int chunk)
+    {
+        var (start, length) = Chunk(chunk);
+        Span<float> sum = _gradients[0].AsSpan(start, length);
         // Each value's magnitude bits, not a sum: huge finite gradients can overflow a sum.
         _chunkFinite[chunk] = DataChecks.AllFinite(sum);
         if (_pieceSquares.Length != 0)

@@ -29,6 +29,12 @@ public static class TrainingLoop
         {
             return Run(network, inputs, targets, options, state);
         }
+        catch (Exception error) when (options.Distributed is { Size: > 1 } world && !EveryProcessThrows(error))
+        {
+            // Only this process knows: the others would wait for it until they time out. Stop them now.
+            world.Fail(error);
+            throw;
+        }
         finally
         {
             state.Exit();
@@ -46,12 +52,22 @@ public static class TrainingLoop
         int batchSize = Math.Min(options.BatchSize, trainRows.Length);
         int batches = (trainRows.Length + batchSize - 1) / batchSize;
         // Continue the network's training: its optimizer state if the optimizer is the same, and its epoch
-        // and step numbers, which seed the shuffles and dropout masks.
-        var optimizerState = state.OptimizerStateFor(options.Optimizer, network.Parameters.Length);
-        int firstEpoch = state.EpochsCompleted + 1;
-        int lastEpoch = (int)Math.Min((long)state.EpochsCompleted + options.Epochs, int.MaxValue); // Epochs = int.MaxValue: until stopped
+        // and step numbers, which seed the shuffles and dropout masks. Or resume a checkpoint's, which must be
+        // of a Fit with these options: its epochs run to that Fit's first + Epochs − 1.
+        var resume = options.ResumeFrom is { } path ? Checkpoint.Read(path, network) : null;
+        resume?.RequireSameRun(options, trainRows.Length, validationRows);
+        var optimizerState = resume is null
+            ? state.OptimizerStateFor(options.Optimizer, network.Parameters.Length)
+            : resume.OptimizerStateFor(options.Optimizer, network.Parameters.Length);
+        int completed = resume?.EpochsCompleted ?? state.EpochsCompleted;
+        int firstEpoch = completed + 1, runFirstEpoch = resume?.FitFirstEpoch ?? firstEpoch;
+        int lastEpoch = (int)Math.Min((long)runFirstEpoch - 1 + options.Epochs, int.MaxValue); // Epochs = int.MaxValue: until stopped
         var history = new TrainingHistory();
-        var context = new TrainingContext(network, optimizerState, options, history, firstEpoch, lastEpoch, batches, trainRows.Length, validationRows);
+        resume?.FillHistory(history);
+        var context = new TrainingContext(network, optimizerState, options, history, firstEpoch, lastEpoch, batches, trainRows.Length, validationRows)
+        {
+            RunFirstEpoch = runFirstEpoch,
+        };
 
         var callbacks = Callbacks(options);
         int entered = 0;
@@ -63,11 +79,22 @@ public static class TrainingLoop
                     throw new InvalidOperationException(
                         $"Callbacks[{entered}], a {options.Callbacks[entered].GetType().Name}, is in use by another Fit that is running; " +
                         "a callback keeps the state of one training at a time. Give each Fit its own.");
+            var distributed = options.Distributed is { Size: > 1 } world ? new DistributedRun(world) : null;
+            distributed?.CheckSameStart(network, inputs, targets, options, optimizerState, state);
             // Callbacks may refuse the Fit here (a metric it does not measure): nothing has changed yet.
             foreach (var callback in callbacks) callback.OnTrainBegin(context);
+            if (resume is not null)
+            {
+                resume.RestoreCallbacks(callbacks, options);
+                resume.Weights.CopyTo(network.Parameters);
+                state.EpochsCompleted = resume.EpochsCompleted;
+                state.StepsTaken = resume.StepsTaken;
+            }
             state.Remember(options.Optimizer, optimizerState);
-            Train(network, inputs, targets, options, state, context, callbacks, trainRows, validation, batchSize);
+            if (resume?.StoppedEpoch is null)
+                Train(network, inputs, targets, options, state, context, callbacks, trainRows, validation, batchSize, distributed);
             foreach (var callback in callbacks) callback.OnTrainEnd(context);
+            distributed?.CheckSameParameters(network, optimizerState, "at the end of training");
         }
         finally
         {
@@ -76,22 +103,29 @@ public static class TrainingLoop
         return history;
     }
 
-    // Every callback of a Fit, in the order they run: history, early stopping, the user's, progress.
+    // Every callback of a Fit, in the order they run: history, early stopping, the user's, progress. In a
+    // distributed run only rank 0 runs the user's and reports progress.
     private static Callback[] Callbacks(TrainOptions options)
     {
         var callbacks = new List<Callback>(options.Callbacks.Count + 3) { new HistoryRecorder() };
         if (options.EarlyStopping is { } earlyStopping) callbacks.Add(new EarlyStoppingCallback(earlyStopping));
+        if (options.Distributed is { Size: > 1, Rank: not 0 }) return [.. callbacks];
         callbacks.AddRange(options.Callbacks);
         if (options.Progress is { } progress) callbacks.Add(new ProgressReporter(progress));
         return [.. callbacks];
     }
 
+    // A divergence is decided on the summed gradient, and a check the processes made together fails on each.
+    private static bool EveryProcessThrows(Exception error) =>
+        error is TrainingDivergedException or DistributedTrainingException { EveryProcessThrows: true };
+
     private static void Train(INetworkModel network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, TrainOptions options, TrainingState state,
-        TrainingContext context, Callback[] callbacks, int[] trainRows, ValidationData? validation, int batchSize)
+        TrainingContext context, Callback[] callbacks, int[] trainRows, ValidationData? validation, int batchSize, DistributedRun? distributed)
     {
         int inputSize = network.InputSize, width = network.OutputSize, batches = context.Batches;
-        var validationWorkspace = validation is null ? null : network.CreateWorkspace(Math.Min(context.ValidationRows, 256));
-        using var trainer = new Trainer(network, context.Optimizer, batchSize, options.MaxDegreeOfParallelism);
+        bool measures = distributed is null || distributed.IsRoot; // rank 0 measures validation for all
+        var validationWorkspace = validation is null || !measures ? null : network.CreateWorkspace(Math.Min(context.ValidationRows, 256));
+        using var trainer = new Trainer(network, context.Optimizer, batchSize, options.MaxDegreeOfParallelism, distributed?.World);
         // Each epoch shuffles the order the last one left, so replay the epochs already run: far cheaper
         // than running them was, and it makes epoch e's order the same however the epochs were split into Fits.
         if (options.Shuffle)
@@ -109,8 +143,9 @@ public static class TrainingLoop
             for (int batch = 0; batch < batches; batch++)
             {
                 int start = batch * batchSize, n = Math.Min(batchSize, trainRows.Length - start);
-                Gather(inputs, trainRows.AsSpan(start, n), inputSize, trainer.BatchInputs);
-                Gather(targets, trainRows.AsSpan(start, n), width, trainer.BatchTargets);
+                var (from, to) = trainer.StagedRows(n); // all n, or this process's shards of them
+                Gather(inputs, trainRows.AsSpan(start + from, to - from), inputSize, trainer.BatchInputs[(from * inputSize)..]);
+                Gather(targets, trainRows.AsSpan(start + from, to - from), width, trainer.BatchTargets[(from * width)..]);
                 ulong dropoutSeed = SeededRandom.Mix((ulong)options.Seed, (ulong)++step);
                 state.StepsTaken = step;
                 var stepped = trainer.StepStaged(n, dropoutSeed);
@@ -122,20 +157,29 @@ public static class TrainingLoop
                 // A struct passed by reference, in a for loop over an array: nothing allocated per batch.
                 var done = new BatchResult(epoch, batch + 1, batches, n, stepped.Loss, (float)(lossSum / seen), Fraction(correct, counted));
                 for (int i = 0; i < callbacks.Length; i++) callbacks[i].OnBatchEnd(context, in done);
+                if (distributed is { RootRunsMore: true }) distributed.ShareDecisions(context);
                 if (context.StopTraining) break;
             }
             state.EpochsCompleted = epoch;
+            distributed?.CheckSameParameters(network, context.Optimizer, $"after epoch {epoch}");
 
-            EvaluationResult? validated = validation is null ? null
+            EvaluationResult? validated = validation is null || !measures ? null
                 : Evaluation.Evaluate(network, validation.Inputs, validation.Targets, context.ValidationRows, validationWorkspace!);
+            if (validation is not null && distributed is not null) validated = distributed.ShareValidation(validated);
             var result = new EpochResult(epoch, (float)(lossSum / seen), Fraction(correct, counted),
                 validated?.Loss, validated?.Accuracy, clock.Elapsed);
             foreach (var callback in callbacks) callback.OnEpochEnd(context, result);
-            if (context.StopTraining)
+            distributed?.ShareDecisions(context);
+            if (context.StopTraining) context.History.StoppedEpoch = epoch;
+            // Checkpoints last, once every callback has seen the epoch: they hold everyone's state after it.
+            // Only rank 0 runs the callbacks, so only rank 0 saves.
+            foreach (var (path, weightsOnly) in context.PendingSaves)
             {
-                context.History.StoppedEpoch = epoch;
-                break;
+                if (weightsOnly) WeightsFile.Save(network, path);
+                else Checkpoint.Save(path, network, context, state, callbacks, options);
             }
+            context.PendingSaves.Clear();
+            if (context.StopTraining) break;
         }
     }
 
