@@ -76,6 +76,27 @@ public sealed class BatchPredictTests
             Assert.Equal(expected, outputs);
     }
 
+    [Fact]
+    public void A_batch_gives_the_same_bits_on_one_thread_as_across_the_cores()
+    {
+        // The chunks are cut by the row count alone.
+        var net = new KernelClassifier(4);
+        int rows = 3 * BatchInference.ChunkRows + 5;
+        var (x, _) = TestData.For(NetSpec.Of(typeof(KernelClassifier)), rows, seed: 6);
+        float[] cores = new float[rows * KernelClassifier.OutputSize], one = new float[cores.Length];
+        net.Predict(x, cores);
+        try
+        {
+            BatchInference.MaxDegreeOfParallelism = 1;
+            net.Predict(x, one);
+        }
+        finally
+        {
+            BatchInference.MaxDegreeOfParallelism = -1;
+        }
+        Assert.Equal(cores, one);
+    }
+
     [Theory]
     [InlineData(nameof(KernelDropout), 3)]
     [InlineData(nameof(WideClassifier), 5 * BatchInference.ChunkRows)]

@@ -29,19 +29,13 @@ internal static class InferBenchmark
     }
 
     /// <summary>
-    /// The batch through Predict, row by row (one thread, or the rows spread over the cores). The one
-    /// place to change when Predict takes a whole batch.
+    /// The batch through Predict, all its rows in one call: on one thread (the batch's chunks on the caller's
+    /// thread), or across the cores (Predict's own pool).
     /// </summary>
     private static void PredictBatch(FashionMlp net, float[] inputs, float[] outputs, int rows, bool allCores)
     {
-        if (!allCores || rows == 1)
-        {
-            for (int r = 0; r < rows; r++)
-                net.Predict(inputs.AsSpan(r * FashionMlp.InputSize, FashionMlp.InputSize), outputs.AsSpan(r * FashionMlp.OutputSize, FashionMlp.OutputSize));
-            return;
-        }
-        Parallel.For(0, rows, r =>
-            net.Predict(inputs.AsSpan(r * FashionMlp.InputSize, FashionMlp.InputSize), outputs.AsSpan(r * FashionMlp.OutputSize, FashionMlp.OutputSize)));
+        NetDsl.Runtime.BatchInference.MaxDegreeOfParallelism = allCores ? -1 : 1;
+        net.Predict(inputs.AsSpan(0, rows * FashionMlp.InputSize), outputs.AsSpan(0, rows * FashionMlp.OutputSize));
     }
 
     /// <summary>The widest vectors .NET accelerates here, which the kernels use: 512, 256 or 128 bits.</summary>

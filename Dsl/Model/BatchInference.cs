@@ -4,7 +4,7 @@ namespace NetDsl.Runtime;
 
 /// <summary>
 /// Predict on more than one row: the generated Predict hands such batches here. They run through the network's
-/// batched forward pass (the one Evaluate uses: the matrix kernels, dropout off) in chunks of
+/// batched forward pass (the one Evaluate uses: the matrix kernels, dropout off) in equal chunks of at most
 /// <see cref="ChunkRows"/> rows, across the cores when there are several chunks and no other batch has them;
 /// then the output activation the loss fuses in training is applied. Each thread keeps a workspace per network
 /// type, so once a thread has run a network's batch, Predict allocates nothing there again.
@@ -12,24 +12,37 @@ namespace NetDsl.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class BatchInference
 {
-    /// <summary>Rows per chunk: enough for the kernels' packed products, few enough for the activations to stay in cache.</summary>
+    /// <summary>
+    /// The most rows per chunk (a workspace's size). A batch is cut into as few chunks as hold it, of equal size
+    /// (give or take a row): by its row count alone, never by the cores or by whether the pool is free, so a row
+    /// gets the same bits however the batch runs; and a batch of several chunks has at least 64 rows in each,
+    /// enough for the kernels' packed products, which sum a row alike whatever the rows around it.
+    /// </summary>
     internal const int ChunkRows = 128;
+
+    /// <summary>
+    /// 1 keeps every batch on its caller's thread (the one-thread inference benchmarks set it); any other value
+    /// lets a batch of several chunks use the cores.
+    /// </summary>
+    internal static int MaxDegreeOfParallelism { get; set; } = -1;
 
     /// <summary>Runs <paramref name="rows"/> rows of <paramref name="inputs"/>, checked by the caller, into <paramref name="outputs"/>.</summary>
     public static void Run(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
     {
         ArgumentNullException.ThrowIfNull(network);
         int chunks = (rows + ChunkRows - 1) / ChunkRows;
-        if (chunks > 1 && ParallelBatch.TryRun(network, inputs, outputs, rows, chunks))
+        int chunkRows = (rows + chunks - 1) / chunks;
+        chunks = (rows + chunkRows - 1) / chunkRows;
+        if (chunks > 1 && MaxDegreeOfParallelism != 1 && ParallelBatch.TryRun(network, inputs, outputs, rows, chunkRows, chunks))
             return;
         for (int chunk = 0; chunk < chunks; chunk++)
-            RunChunk(network, inputs, outputs, rows, chunk);
+            RunChunk(network, inputs, outputs, rows, chunkRows, chunk);
     }
 
-    /// <summary>Rows chunk·<see cref="ChunkRows"/> on: the forward pass, its outputs copied out, the fused activation applied.</summary>
-    internal static void RunChunk(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int chunk)
+    /// <summary>Rows chunk·<paramref name="chunkRows"/> on: the forward pass, its outputs copied out, the fused activation applied.</summary>
+    internal static void RunChunk(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int chunkRows, int chunk)
     {
-        int start = chunk * ChunkRows, count = Math.Min(ChunkRows, rows - start);
+        int start = chunk * chunkRows, count = Math.Min(chunkRows, rows - start);
         int inputSize = network.InputSize, outputSize = network.OutputSize;
         NetworkWorkspace workspace = Workspaces.For(network);
         Span<float> target = outputs.Slice(start * outputSize, count * outputSize);

@@ -12,9 +12,9 @@ internal static unsafe class ParallelBatch
     private static readonly Action<int> Body = RunChunk;
     private static INetworkModel? s_network;
     private static float* s_inputs, s_outputs;
-    private static int s_inputLength, s_outputLength, s_rows;
+    private static int s_inputLength, s_outputLength, s_rows, s_chunkRows;
 
-    public static bool TryRun(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int chunks)
+    public static bool TryRun(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int chunkRows, int chunks)
     {
         if (Environment.ProcessorCount < 2 || !Monitor.TryEnter(Gate))
             return false;
@@ -30,6 +30,7 @@ internal static unsafe class ParallelBatch
                 s_inputLength = inputs.Length;
                 s_outputLength = outputs.Length;
                 s_rows = rows;
+                s_chunkRows = chunkRows;
                 try
                 {
                     s_pool.Run(chunks, Body);
@@ -49,5 +50,5 @@ internal static unsafe class ParallelBatch
     }
 
     private static void RunChunk(int chunk) =>
-        BatchInference.RunChunk(s_network!, new ReadOnlySpan<float>(s_inputs, s_inputLength), new Span<float>(s_outputs, s_outputLength), s_rows, chunk);
+        BatchInference.RunChunk(s_network!, new ReadOnlySpan<float>(s_inputs, s_inputLength), new Span<float>(s_outputs, s_outputLength), s_rows, s_chunkRows, chunk);
 }
