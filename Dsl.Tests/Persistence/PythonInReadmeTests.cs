@@ -16,12 +16,14 @@ public sealed class PythonInReadmeTests : IDisposable
     public static TheoryData<int> PythonBlocks()
     {
         var lines = new TheoryData<int>();
-        foreach (var block in ReadmeTests.Readme.Value.Blocks.Where(b => b.Info == "python")) lines.Add(block.Line);
+        // The PyTorch blocks; the ONNX Runtime one is run in C#, by Dsl.Onnx.Tests, on the models it describes.
+        foreach (var block in ReadmeTests.Readme.Value.Blocks.Where(b => b.Info == "python" && b.Code.Contains("import torch")))
+            lines.Add(block.Line);
         return lines;
     }
 
     [Fact]
-    public void The_readme_has_Python_to_run() => Assert.NotEmpty(PythonBlocks());
+    public void The_readme_has_PyTorch_to_run() => Assert.NotEmpty(PythonBlocks());
 
     [Theory]
     [MemberData(nameof(PythonBlocks))]
