@@ -202,6 +202,6 @@ public sealed class GraphLayoutTests
     [InlineData("HTTPLayer", "http_layer")]
     public void Member_names_become_snake_case(string member, string module)
     {
-        Assert.Equal(module, TensorNames.Module(member));
+        Assert.Equal(module, global::NetDsl.TensorNames.SnakeCase(member));
     }
 }

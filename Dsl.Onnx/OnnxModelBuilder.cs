@@ -61,8 +61,8 @@ internal static class OnnxModelBuilder
     /// <summary>A dense layer, the names its parameters export under, and the tensors that will hold them.</summary>
     private sealed record DenseLayer(LayerDescription Layer, string Module)
     {
-        public TensorProto Weights { get; } = Tensor(TensorNames.Weight(Module), Layer.Units, Layer.Inputs);
-        public TensorProto Bias { get; } = Tensor(TensorNames.Bias(Module), Layer.Units);
+        public TensorProto Weights { get; } = Tensor(Module + ".weight", Layer.Units, Layer.Inputs);
+        public TensorProto Bias { get; } = Tensor(Module + ".bias", Layer.Units);
     }
 
     /// <summary>The dense layers, after checking that the layers chain from InputSize to OutputSize and that their names differ in snake_case.</summary>
@@ -81,10 +81,11 @@ internal static class OnnxModelBuilder
             width = layer.Units;
             source = $"layer '{layer.Name}'";
             if (layer.Kind != LayerKind.Dense) continue;
-            string module = TensorNames.Module(layer.Name);
+            // The weights file's default names: nn.Linear's, under the member name in snake_case.
+            string module = TensorNames.SnakeCase(layer.Name);
             if (modules.TryGetValue(module, out string? other))
                 throw new ArgumentException(
-                    $"{network.GetType().Name}'s layers '{other}' and '{layer.Name}' would both export as '{TensorNames.Weight(module)}': " +
+                    $"{network.GetType().Name}'s layers '{other}' and '{layer.Name}' would both export as '{module}.weight': " +
                     "parameter names are the member names in snake_case, and ONNX needs them to differ. Rename one of the layers.",
                     nameof(network));
             modules.Add(module, layer.Name);
@@ -154,7 +155,7 @@ internal static class OnnxModelBuilder
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
-        foreach (var (key, value) in ModelMetadata.For(network, layers, options.Output))
+        foreach (var (key, value) in ModelMetadata.For(network, options.Output))
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
     }
@@ -279,7 +280,7 @@ internal static class OnnxModelBuilder
             if (layer.Kind == LayerKind.Dropout)
                 text.Append(CultureInfo.InvariantCulture, $"dropout {layer.DropoutRate}");
             else
-                text.Append(CultureInfo.InvariantCulture, $"{layer.Units} {ModelMetadata.Name(layer.Activation ?? Activation.Identity).ToLowerInvariant()}");
+                text.Append(CultureInfo.InvariantCulture, $"{layer.Units} {(layer.Activation ?? Activation.Identity).ToString().ToLowerInvariant()}");
         }
         text.Append(output == OnnxOutput.Logits ? "; output: the last layer's logits" : "; output: what Predict returns");
         return text.ToString();

@@ -106,14 +106,7 @@ public static class WeightsFile
             if (all[i].Name == all[i - 1].Name)
                 throw new ArgumentException($"Two tensors would be named '{all[i].Name}'.", nameof(extras));
 
-        List<KeyValuePair<string, string>> metadata =
-        [
-            new("format", "pt"),
-            new(TypeKey, network.GetType().FullName ?? network.GetType().Name),
-            new(VersionKey, Version),
-            new(ArchitectureKey, Architecture(network, tensors)),
-            .. extraMetadata,
-        ];
+        List<KeyValuePair<string, string>> metadata = [.. Metadata(network, tensors), .. extraMetadata];
         byte[] header = SafetensorsHeader.Write(metadata, [.. all.Select(t => (t.Name, t.Shape))]);
         Span<byte> length = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
@@ -139,6 +132,18 @@ public static class WeightsFile
             stream.Write(buffer[..(4 * count)]);
         }
     }
+
+    /// <summary>
+    /// What a file says about the network it holds, as PyTorch's <c>format: pt</c> and NetDsl's type, version
+    /// and architecture; the ONNX export writes the same pairs.
+    /// </summary>
+    internal static KeyValuePair<string, string>[] Metadata(INetworkModel network, IReadOnlyList<LayerTensors> tensors) =>
+    [
+        new("format", "pt"),
+        new(TypeKey, network.GetType().FullName ?? network.GetType().Name),
+        new(VersionKey, Version),
+        new(ArchitectureKey, Architecture(network, tensors)),
+    ];
 
     /// <summary>
     /// The architecture as compact JSON, for the metadata: inputs, loss, and each layer's kind, size, activation
