@@ -72,7 +72,7 @@ public static partial class Kernels
             for (int p0 = 0; p0 < k; p0 += DepthBlock)
             {
                 int depth = Math.Min(DepthBlock, k - p0);
-                bool accumulate = p0 > 0;
+                var mode = p0 > 0 ? TileMode.Continue : TileMode.Overwrite;
                 ref float bBlock = ref Unsafe.Add(ref b, p0 * bRow + j0 * bStep);
                 if (packB)
                     PackPanels<T>(ref bBlock, bRow, bStep, depth, columns, tileVectors, ref bPacked);
@@ -108,15 +108,15 @@ public static partial class Kernels
                             ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
                             if (vectors > 0)
                             {
-                                RunTile<T>(group, vectors, ref aGroup, ref panel, panelRow, depth, ref cTile, n, accumulate);
+                                RunTile<T>(group, vectors, ref aGroup, ref panel, panelRow, depth, ref cTile, n, mode);
                             }
                             else
                             {
                                 // Fewer columns than a vector: the tile works in a buffer of whole vectors.
                                 ref float e = ref MemoryMarshal.GetReference(edge);
-                                if (accumulate)
+                                if (mode != TileMode.Overwrite)
                                     CopyTile(ref cTile, n, ref e, w, group, panelColumns);
-                                RunTile<T>(group, 1, ref aGroup, ref panel, w, depth, ref e, w, accumulate);
+                                RunTile<T>(group, 1, ref aGroup, ref panel, w, depth, ref e, w, mode);
                                 CopyTile(ref e, w, ref cTile, n, group, panelColumns);
                             }
                             i += group;
@@ -272,35 +272,35 @@ public static partial class Kernels
     }
 
     /// <summary>The tile instantiation for <paramref name="rows"/> × <paramref name="vectors"/>.</summary>
-    private static void RunTile<T>(int rows, int vectors, ref float a, ref float b, nint bRow, int depth, ref float c, nint ldc, bool accumulate)
+    private static void RunTile<T>(int rows, int vectors, ref float a, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode)
         where T : struct, ILanes<T>
     {
         switch (rows * 4 + vectors)
         {
-            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 6 * 4 + 1: Tile<T, Six, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 4 * 4 + 1: Tile<T, Four, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 2 * 4 + 1: Tile<T, Two, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 1 * 4 + 3: Tile<T, One, Three>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            case 1 * 4 + 2: Tile<T, One, Two>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
-            default: Tile<T, One, One>(ref a, ref b, bRow, depth, ref c, ldc, accumulate); break;
+            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 6 * 4 + 1: Tile<T, Six, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 4 * 4 + 1: Tile<T, Four, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 2 * 4 + 1: Tile<T, Two, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 1 * 4 + 3: Tile<T, One, Three>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 1 * 4 + 2: Tile<T, One, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            default: Tile<T, One, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
         }
     }
 
     /// <summary>
     /// One register tile: C[rows × vectors·w] (+)= A group · B panel over <paramref name="depth"/> steps. Per step,
     /// the panel's vectors are loaded once and each row's A value broadcast once: rows·vectors FMAs for
-    /// rows + vectors loads. With <paramref name="accumulate"/> the accumulators start from C (a later k block).
+    /// rows + vectors loads. The <paramref name="mode"/> says where the accumulators start and where they go.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget and all the registers, optimised at its first call
-    private static void Tile<T, TRows, TVectors>(ref float a, ref float b, nint bRow, int depth, ref float c, nint ldc, bool accumulate)
+    private static void Tile<T, TRows, TVectors>(ref float a, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode)
         where T : struct, ILanes<T>
         where TRows : struct, IConstant
         where TVectors : struct, IConstant
@@ -316,7 +316,7 @@ public static partial class Kernels
         T c50 = T.Zero, c51 = T.Zero, c52 = T.Zero;
         T c60 = T.Zero, c61 = T.Zero, c62 = T.Zero;
         T c70 = T.Zero, c71 = T.Zero, c72 = T.Zero;
-        if (accumulate)
+        if (mode == TileMode.Continue)
         {
             c00 = T.Load(ref c); if (vectors > 1) c01 = T.Load(ref Unsafe.Add(ref c, 1 * w)); if (vectors > 2) c02 = T.Load(ref Unsafe.Add(ref c, 2 * w));
             if (rows > 1)
@@ -394,6 +394,18 @@ public static partial class Kernels
 
             a = ref Unsafe.Add(ref a, rows);
             b = ref Unsafe.Add(ref b, bRow);
+        }
+
+        if (mode == TileMode.Add)
+        {
+            c00 += T.Load(ref c); if (vectors > 1) c01 += T.Load(ref Unsafe.Add(ref c, 1 * w)); if (vectors > 2) c02 += T.Load(ref Unsafe.Add(ref c, 2 * w));
+            if (rows > 1) { c10 += T.Load(ref Unsafe.Add(ref c, 1 * ldc)); if (vectors > 1) c11 += T.Load(ref Unsafe.Add(ref c, 1 * ldc + 1 * w)); if (vectors > 2) c12 += T.Load(ref Unsafe.Add(ref c, 1 * ldc + 2 * w)); }
+            if (rows > 2) { c20 += T.Load(ref Unsafe.Add(ref c, 2 * ldc)); if (vectors > 1) c21 += T.Load(ref Unsafe.Add(ref c, 2 * ldc + 1 * w)); if (vectors > 2) c22 += T.Load(ref Unsafe.Add(ref c, 2 * ldc + 2 * w)); }
+            if (rows > 3) { c30 += T.Load(ref Unsafe.Add(ref c, 3 * ldc)); if (vectors > 1) c31 += T.Load(ref Unsafe.Add(ref c, 3 * ldc + 1 * w)); if (vectors > 2) c32 += T.Load(ref Unsafe.Add(ref c, 3 * ldc + 2 * w)); }
+            if (rows > 4) { c40 += T.Load(ref Unsafe.Add(ref c, 4 * ldc)); if (vectors > 1) c41 += T.Load(ref Unsafe.Add(ref c, 4 * ldc + 1 * w)); if (vectors > 2) c42 += T.Load(ref Unsafe.Add(ref c, 4 * ldc + 2 * w)); }
+            if (rows > 5) { c50 += T.Load(ref Unsafe.Add(ref c, 5 * ldc)); if (vectors > 1) c51 += T.Load(ref Unsafe.Add(ref c, 5 * ldc + 1 * w)); if (vectors > 2) c52 += T.Load(ref Unsafe.Add(ref c, 5 * ldc + 2 * w)); }
+            if (rows > 6) { c60 += T.Load(ref Unsafe.Add(ref c, 6 * ldc)); if (vectors > 1) c61 += T.Load(ref Unsafe.Add(ref c, 6 * ldc + 1 * w)); if (vectors > 2) c62 += T.Load(ref Unsafe.Add(ref c, 6 * ldc + 2 * w)); }
+            if (rows > 7) { c70 += T.Load(ref Unsafe.Add(ref c, 7 * ldc)); if (vectors > 1) c71 += T.Load(ref Unsafe.Add(ref c, 7 * ldc + 1 * w)); if (vectors > 2) c72 += T.Load(ref Unsafe.Add(ref c, 7 * ldc + 2 * w)); }
         }
 
         c00.Store(ref c); if (vectors > 1) c01.Store(ref Unsafe.Add(ref c, 1 * w)); if (vectors > 2) c02.Store(ref Unsafe.Add(ref c, 2 * w));

@@ -1,0 +1,114 @@
+using System.Numerics.Tensors;
+using CsCheck;
+using NetDsl.Simd;
+using NetDsl.Tests.Infrastructure;
+using Xunit;
+
+namespace NetDsl.Tests;
+
+/// <summary>
+/// A weight gradient taken once over a batch's shards, split by units (<see cref="Kernels.ShardedTransposedMultiply(ReadOnlySpan{ShardOperands}, int, int, int, int, Span{float})"/>),
+/// against what each shard computing its own gradient and the shards added in order gives: the same bits, on every
+/// path and blocking, for any split of the units, shards short or longer than a depth block, and empty ones.
+/// </summary>
+public sealed class ShardedGradientTests
+{
+    private static readonly (SimdWidth Width, KernelBlocking Blocking)[] Paths =
+    [
+        (SimdWidth.Vector512, KernelBlocking.Large), (SimdWidth.Vector512, KernelBlocking.Small),
+        (SimdWidth.Vector256, KernelBlocking.Large), (SimdWidth.Vector256, KernelBlocking.Small),
+        (SimdWidth.Vector128, KernelBlocking.Large), (SimdWidth.Vector128, KernelBlocking.Small),
+        (SimdWidth.Scalar, KernelBlocking.Large),
+    ];
+
+    [Fact]
+    public void Each_slab_of_units_has_the_bits_of_the_shards_gradients_added_in_order()
+    {
+        var available = Paths.Where(p => Lanes.IsHardwareAccelerated(p.Width)).ToArray();
+        Gen.Select(Gen.Int[1, 40], Gen.Int[1, 300], Gen.Int[1, 8].SelectMany(count => Gen.Int[0, 45].Array[count]), Gen.Int[0, 1000])
+            .Sample((units, n, rows, seed) =>
+            {
+                var shards = Shards(units, n, rows, seed);
+                var random = new Random(seed);
+                int first = random.Next(units), m = 1 + random.Next(units - first);
+                foreach (var (width, blocking) in available)
+                {
+                    var expected = ShardByShard(width, blocking, shards, units, n);
+                    var slab = new float[m * n];
+                    Kernels.ShardedTransposedMultiply(width, blocking, shards, units, first, m, n, slab);
+                    AssertBits(expected.AsSpan(first * n, m * n), slab, $"{width}/{blocking}, units {units} [{first}, {first + m}), n {n}, rows [{string.Join(", ", rows)}]");
+                }
+            }, iter: 150);
+    }
+
+    [Fact]
+    public void Shards_longer_than_a_depth_block_sum_whole_before_they_are_added()
+    {
+        // 300 and 200 rows: the product kernel takes them in blocks of 128, carrying each block's sum on in C.
+        var shards = Shards(units: 20, n: 37, rows: [300, 200, 5], seed: 3);
+        var expected = ShardByShard(Lanes.WidestFor(37), Kernels.MachineBlocking, shards, 20, 37);
+        var actual = new float[20 * 37];
+        Kernels.ShardedTransposedMultiply(shards, 20, 0, 20, 37, actual);
+        AssertBits(expected, actual, "long shards");
+    }
+
+    [Fact]
+    public void The_bias_gradient_adds_each_shards_row_sum_in_order()
+    {
+        Gen.Select(Gen.Int[1, 80], Gen.Int[1, 8].SelectMany(count => Gen.Int[0, 45].Array[count]), Gen.Int[0, 1000]).Sample((units, rows, seed) =>
+        {
+            var shards = Shards(units, 3, rows, seed);
+            var expected = new float[units];
+            var shard = new float[units];
+            for (int s = 0; s < shards.Length; s++)
+            {
+                Kernels.SumRows(shards[s].Deltas.AsSpan(shards[s].DeltaStart), s == 0 ? expected : shard, shards[s].Rows, units);
+                if (s > 0) TensorPrimitives.Add(expected, shard, expected);
+            }
+            var actual = new float[units];
+            Kernels.ShardedSumRows(shards, units, actual, new float[units]);
+            AssertBits(expected, actual, $"units {units}, rows [{string.Join(", ", rows)}]");
+        }, iter: 150);
+    }
+
+    // The inputs of each shard sit at an offset in one buffer, as the first layer's rows do in the trainer's staged batch.
+    private static ShardOperands[] Shards(int units, int n, int[] rows, int seed)
+    {
+        var random = new Random(seed);
+        var inputs = new float[rows.Sum() * n + 5];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)(random.NextDouble() * 2 - 1);
+        var shards = new ShardOperands[rows.Length];
+        int start = 0;
+        for (int s = 0; s < rows.Length; s++)
+        {
+            // Each shard's δ at an offset of its own too, as a group of shards shares a workspace.
+            int deltaStart = random.Next(3) * units;
+            var deltas = new float[deltaStart + rows[s] * units + random.Next(3)];
+            for (int i = 0; i < deltas.Length; i++) deltas[i] = (float)(random.NextDouble() * 2 - 1) * (i % 7 == 0 ? 1e3f : 1f);
+            shards[s] = new ShardOperands(deltas, deltaStart, inputs, start, rows[s]);
+            start += rows[s] * n;
+        }
+        return shards;
+    }
+
+    // What a process of a distributed run does: each shard's own dW = δᵀ·x, then the shards added in order.
+    private static float[] ShardByShard(SimdWidth width, KernelBlocking blocking, ShardOperands[] shards, int units, int n)
+    {
+        var total = new float[units * n];
+        var shard = new float[units * n];
+        for (int s = 0; s < shards.Length; s++)
+        {
+            var (deltas, deltaStart, inputs, start, rows) = shards[s];
+            Kernels.TransposedMultiply(width, blocking, deltas.AsSpan(deltaStart), inputs.AsSpan(start), s == 0 ? total : shard, units, n, rows);
+            if (s > 0) TensorPrimitives.Add(total, shard, total);
+        }
+        return total;
+    }
+
+    private static void AssertBits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{what}: element {i} is {actual[i]:R}, where the shards added in order give {expected[i]:R}.");
+    }
+}
