@@ -11,30 +11,32 @@ namespace NetDsl;
 internal readonly record struct ShardPlan(int Rows, int Count, int RowsPerShard)
 {
     /// <summary>
-    /// Fewer rows than this are not worth a shard of their own: each shard writes a whole gradient
-    /// and the sum reads it back, memory traffic that a shard of few rows does not pay back (on a
-    /// 670k-parameter network, 16-row shards cost a two-core machine about half a step more than 64-row ones).
+    /// The fewest rows of a shard, unless the batch is one shard: fewer are not worth a shard of their own (a
+    /// distributed run's process writes a whole gradient for each, and the products of few rows run slowly). It
+    /// also keeps every shard on the same path of the kernels as a group of shards: the matrix product takes a
+    /// path of its own below 32 rows (<see cref="Kernels.PackedFrom"/>), so a row's bits would otherwise depend
+    /// on how many rows shared its call.
     /// </summary>
-    public const int MinRowsPerShard = 32;
+    public const int MinRowsPerShard = Kernels.PackedFrom;
 
     /// <summary>The most shards a batch is cut into: the most threads, or processes, one batch keeps busy.</summary>
     public const int MaxShards = 8;
 
     public static ShardPlan For(int rows)
     {
-        int count = Math.Clamp((rows + MinRowsPerShard - 1) / MinRowsPerShard, 1, MaxShards);
-        int perShard = (rows + count - 1) / count;
-        return new ShardPlan(rows, (rows + perShard - 1) / perShard, perShard);
+        int count = Math.Clamp(rows / MinRowsPerShard, 1, MaxShards);
+        return new ShardPlan(rows, count, (rows + count - 1) / count);
     }
 
     /// <summary>
-    /// The most rows a shard holds for any batch of up to <paramref name="maxRows"/> rows: batches up
-    /// to <see cref="MinRowsPerShard"/> rows are one shard, so a smaller batch can have a bigger shard
-    /// than the largest batch.
+    /// The most rows a shard holds for any batch of up to <paramref name="maxRows"/> rows: a batch of
+    /// fewer than two shards' rows is one shard, so a smaller batch can have a bigger shard than the
+    /// largest batch (63 rows are one shard, 64 two of 32); from 256 rows on, shards grow with the batch.
     /// </summary>
-    public static int MaxRowsPerShard(int maxRows) => Math.Max(Math.Min(maxRows, MinRowsPerShard), For(maxRows).RowsPerShard);
+    public static int MaxRowsPerShard(int maxRows) => Math.Max(Math.Min(maxRows, 2 * MinRowsPerShard - 1), For(maxRows).RowsPerShard);
 
-    public int Start(int shard) => shard * RowsPerShard;
+    /// <summary>Where a shard starts: the rows are dealt out evenly, the shards' lengths differing by one at most.</summary>
+    public int Start(int shard) => (int)((long)shard * Rows / Count);
 
-    public int Length(int shard) => Math.Min(RowsPerShard, Rows - Start(shard));
+    public int Length(int shard) => Start(shard + 1) - Start(shard);
 }
