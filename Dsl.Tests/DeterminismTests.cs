@@ -19,12 +19,13 @@ public sealed class DeterminismTests
         return net.Parameters.ToArray();
     }
 
-    public static TheoryData<string> Networks() => new() { nameof(KernelClassifier), nameof(KernelDropout), nameof(DeepMixed), nameof(PassFail) };
+    public static TheoryData<string> Networks() => new() { nameof(KernelClassifier), nameof(KernelDropout), nameof(DropoutOnKernels), nameof(DeepMixed), nameof(PassFail) };
 
     private static float[] Train(string network, int batch, int threads, long seed = 11, int netSeed = 5) => network switch
     {
         nameof(KernelClassifier) => Train(() => new KernelClassifier(netSeed), 200, batch, threads, seed, new Adam(0.01f)),
         nameof(KernelDropout) => Train(() => new KernelDropout(netSeed), 200, batch, threads, seed, new RmsProp(0.005f)),
+        nameof(DropoutOnKernels) => Train(() => new DropoutOnKernels(netSeed), 200, batch, threads, seed, new RmsProp(0.005f)),
         nameof(DeepMixed) => Train(() => new DeepMixed(netSeed), 200, batch, threads, seed, new Sgd(0.1f) { Momentum = 0.9f }),
         nameof(PassFail) => Train(() => new PassFail(netSeed), 200, batch, threads, seed, new Sgd(0.3f)),
         _ => throw new ArgumentException(network),
@@ -34,7 +35,7 @@ public sealed class DeterminismTests
     [MemberData(nameof(Networks))]
     public void Fit_gives_the_same_bits_on_1_2_and_4_threads(string network)
     {
-        foreach (int batch in new[] { 64, 91 })
+        foreach (int batch in new[] { 64, 91, 200 })
         {
             float[] one = Train(network, batch, threads: 1);
             float[] two = Train(network, batch, threads: 2);

@@ -168,6 +168,17 @@ public partial class KernelDropout
     [Dense(3, Activation.Softmax)] public partial Layer Output { get; }
 }
 
+/// <summary>Dropout between layers that all run on the kernels (the output's 78 weights are past the unrolling limit).</summary>
+[Network(Inputs = 37, Loss = Loss.CategoricalCrossEntropy)]
+public partial class DropoutOnKernels
+{
+    [Dense(19, Activation.Relu)] public partial Layer H1 { get; }
+    [Dropout(0.25f)] public partial Layer D1 { get; }
+    [Dense(13, Activation.Tanh)] public partial Layer H2 { get; }
+    [Dropout(0.2f)] public partial Layer D2 { get; }
+    [Dense(6, Activation.Softmax)] public partial Layer Output { get; }
+}
+
 /// <summary>Dropout on the inputs: the first dense layer reads the dropout's output and passes no gradient down.</summary>
 [Network(Inputs = 6, Loss = Loss.BinaryCrossEntropy)]
 public partial class InputDropout

@@ -343,6 +343,21 @@ internal static class Emitter
     private static string IdentityInInference(LayerShape l) =>
         $"// {l.Name}: {l.Layer.Kind.ToString().ToLowerInvariant()} is the identity in inference";
 
+    // Each layer's (inputs, δ) for a trainer that takes the weight gradients over a batch's shards itself: listed
+    // only when every layer with weights has them, since the trainer then passes the training pass no gradient.
+    private static void WriteWeightGradientOperands(IndentedWriter w, NetworkShape shape)
+    {
+        var weighted = shape.Layers.Where(l => l.ParameterCount > 0).ToList();
+        var operands = weighted.Select(l => l.Emitter.WeightGradientOperands(l)).ToList();
+        if (weighted.Count == 0 || operands.Any(o => o is null)) return;
+        w.Line("public override (float[]? Inputs, float[] Deltas)? WeightGradientOperands(int layer) => layer switch");
+        w.Line("{");
+        for (int i = 0; i < weighted.Count; i++)
+            w.Line($"    {Int(weighted[i].Index)} => {operands[i]}, // {weighted[i].Name}");
+        w.Line("    _ => null,");
+        w.Line("};");
+    }
+
     private static void WriteWorkspace(IndentedWriter w, NetworkShape shape)
     {
         w.Line("/// <summary>Scratch for one batch of up to MaxRows examples: each layer's outputs a and deltas δ" + (shape.HasDropout ? ", and the dropout masks" : "") + ".</summary>");
@@ -358,6 +373,7 @@ internal static class Emitter
                 foreach (string field in l.Emitter.WorkspaceFields(l)) w.Line($"public readonly float[] {field} = {size}");
             }
             w.Line($"public override float[] LossInputs => {shape.Output.ActivationsField};");
+            WriteWeightGradientOperands(w, shape);
         }
     }
 }

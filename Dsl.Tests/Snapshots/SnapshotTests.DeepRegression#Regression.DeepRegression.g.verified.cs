@@ -191,10 +191,14 @@ namespace Regression
             global::System.Span<float> d = deltas.Slice(0, rows * 8);
             // δ = dL/da ⊙ tanh'(z), tanh'(z) = 1 − a²
             global::NetDsl.Runtime.Activations.TanhBackward(outputs.Slice(0, rows * 8), d);
-            // dW = δᵀ·x: [8 × rows]·[rows × 9]
-            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 9), gradient.Slice(0, 72), 8, 9, rows);
-            // db = Σ over the rows of δ
-            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(72, 8), rows, 8);
+            // The weight gradients, unless the caller takes them itself (a trainer summing them over a batch's shards passes none)
+            if (!gradient.IsEmpty)
+            {
+                // dW = δᵀ·x: [8 × rows]·[rows × 9]
+                global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 9), gradient.Slice(0, 72), 8, 9, rows);
+                // db = Σ over the rows of δ
+                global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(72, 8), rows, 8);
+            }
         }
 
         /// <summary>Second: dense 8 → 8, ReLU, forward, for each of <paramref name="rows"/> examples.</summary>

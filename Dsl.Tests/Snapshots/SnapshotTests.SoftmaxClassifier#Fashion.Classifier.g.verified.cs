@@ -193,10 +193,14 @@ namespace Fashion
             global::System.Span<float> d = deltas.Slice(0, rows * 128);
             // δ = dL/da ⊙ relu'(z), relu'(z) = 1 where a > 0, else 0
             global::NetDsl.Runtime.Activations.ReluBackward(outputs.Slice(0, rows * 128), d);
-            // dW = δᵀ·x: [128 × rows]·[rows × 784]
-            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 784), gradient.Slice(0, 100352), 128, 784, rows);
-            // db = Σ over the rows of δ
-            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(100352, 128), rows, 128);
+            // The weight gradients, unless the caller takes them itself (a trainer summing them over a batch's shards passes none)
+            if (!gradient.IsEmpty)
+            {
+                // dW = δᵀ·x: [128 × rows]·[rows × 784]
+                global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 784), gradient.Slice(0, 100352), 128, 784, rows);
+                // db = Σ over the rows of δ
+                global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(100352, 128), rows, 128);
+            }
         }
 
         /// <summary>Drop: inverted dropout at rate 0.2 over 128 units, forward while training (Predict and Evaluate skip it).</summary>
@@ -231,10 +235,15 @@ namespace Fashion
         private static void BackwardOutput(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputs, global::System.Span<float> deltas, global::System.Span<float> gradient, global::System.Span<float> inputGradients, int rows)
         {
             global::System.Span<float> d = deltas.Slice(0, rows * 10);
-            // δ = dL/dz came from the loss. dW = δᵀ·x: [10 × rows]·[rows × 128]
-            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 128), gradient.Slice(100480, 1280), 10, 128, rows);
-            // db = Σ over the rows of δ
-            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(101760, 10), rows, 10);
+            // δ = dL/dz came from the loss.
+            // The weight gradients, unless the caller takes them itself (a trainer summing them over a batch's shards passes none)
+            if (!gradient.IsEmpty)
+            {
+                // dW = δᵀ·x: [10 × rows]·[rows × 128]
+                global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 128), gradient.Slice(100480, 1280), 10, 128, rows);
+                // db = Σ over the rows of δ
+                global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(101760, 10), rows, 10);
+            }
             // dL/dx = δ·W: [rows × 10]·[10 × 128]
             global::NetDsl.Runtime.Kernels.Multiply(d, parameters.Slice(100480, 1280), inputGradients.Slice(0, rows * 128), rows, 128, 10);
         }
@@ -250,6 +259,12 @@ namespace Fashion
             public readonly float[] OutputActivations = new float[maxRows * 10]; // the logits z
             public readonly float[] OutputDeltas = new float[maxRows * 10];
             public override float[] LossInputs => OutputActivations;
+            public override (float[]? Inputs, float[] Deltas)? WeightGradientOperands(int layer) => layer switch
+            {
+                0 => (null, HiddenDeltas), // Hidden
+                2 => (DropActivations, OutputDeltas), // Output
+                _ => null,
+            };
         }
     }
 }

@@ -186,10 +186,14 @@ namespace Wide
             global::System.Span<float> d = deltas.Slice(0, rows * 20000);
             // δ = dL/da ⊙ σ'(z), σ'(z) = a·(1 − a)
             global::NetDsl.Runtime.Activations.SigmoidBackward(outputs.Slice(0, rows * 20000), d);
-            // dW = δᵀ·x: [20000 × rows]·[rows × 16]
-            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 16), gradient.Slice(0, 320000), 20000, 16, rows);
-            // db = Σ over the rows of δ
-            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(320000, 20000), rows, 20000);
+            // The weight gradients, unless the caller takes them itself (a trainer summing them over a batch's shards passes none)
+            if (!gradient.IsEmpty)
+            {
+                // dW = δᵀ·x: [20000 × rows]·[rows × 16]
+                global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 16), gradient.Slice(0, 320000), 20000, 16, rows);
+                // db = Σ over the rows of δ
+                global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(320000, 20000), rows, 20000);
+            }
         }
 
         /// <summary>Output: dense 20000 → 4, tanh, forward, for each of <paramref name="rows"/> examples.</summary>
@@ -210,10 +214,14 @@ namespace Wide
             global::System.Span<float> d = deltas.Slice(0, rows * 4);
             // δ = dL/da ⊙ tanh'(z), tanh'(z) = 1 − a²
             global::NetDsl.Runtime.Activations.TanhBackward(outputs.Slice(0, rows * 4), d);
-            // dW = δᵀ·x: [4 × rows]·[rows × 20000]
-            global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 20000), gradient.Slice(340000, 80000), 4, 20000, rows);
-            // db = Σ over the rows of δ
-            global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(420000, 4), rows, 4);
+            // The weight gradients, unless the caller takes them itself (a trainer summing them over a batch's shards passes none)
+            if (!gradient.IsEmpty)
+            {
+                // dW = δᵀ·x: [4 × rows]·[rows × 20000]
+                global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * 20000), gradient.Slice(340000, 80000), 4, 20000, rows);
+                // db = Σ over the rows of δ
+                global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice(420000, 4), rows, 4);
+            }
             // dL/dx = δ·W: [rows × 4]·[4 × 20000]
             global::NetDsl.Runtime.Kernels.Multiply(d, parameters.Slice(340000, 80000), inputGradients.Slice(0, rows * 20000), rows, 20000, 4);
         }
@@ -226,6 +234,12 @@ namespace Wide
             public readonly float[] OutputActivations = new float[maxRows * 4];
             public readonly float[] OutputDeltas = new float[maxRows * 4];
             public override float[] LossInputs => OutputActivations;
+            public override (float[]? Inputs, float[] Deltas)? WeightGradientOperands(int layer) => layer switch
+            {
+                0 => (null, HiddenDeltas), // Hidden
+                1 => (HiddenActivations, OutputDeltas), // Output
+                _ => null,
+            };
         }
     }
 }

@@ -37,7 +37,9 @@ public interface INetworkModel
     /// <summary>
     /// Forward, loss and backward over <paramref name="rows"/> examples, in training mode (dropout on).
     /// Returns <c>scale · Σ loss</c> and overwrites <paramref name="gradient"/> with its gradient.
-    /// Inputs are not validated: callers check them once.
+    /// Inputs are not validated: callers check them once. Given an empty <paramref name="gradient"/>, a network
+    /// whose workspace lists <see cref="NetworkWorkspace.WeightGradientOperands"/> computes the deltas and leaves
+    /// the weight gradients to the caller.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     float ComputeLossAndGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float scale,

@@ -18,6 +18,16 @@ public abstract class NetworkWorkspace(int maxRows)
     /// </summary>
     public abstract float[] LossInputs { get; }
 
+    /// <summary>
+    /// The operands of dense layer <paramref name="layer"/>'s weight gradient dW = δᵀ·x after a training pass given
+    /// no gradient (which then leaves the weight gradients to its caller): the layer's δ, row-major [rows × units],
+    /// and the rows it read, [rows × inputs] (null: the network's inputs). A trainer that cuts a batch into shards
+    /// then takes each weight gradient once over all of them. Null (the default) when the network computes every
+    /// weight gradient itself: the trainer then passes each shard a gradient of its own.
+    /// </summary>
+    /// <param name="layer">The layer's index in <see cref="INetworkModel.Layers"/>.</param>
+    public virtual (float[]? Inputs, float[] Deltas)? WeightGradientOperands(int layer) => null;
+
     /// <summary>Throws unless <paramref name="rows"/> fits.</summary>
     public void EnsureRows(int rows)
     {

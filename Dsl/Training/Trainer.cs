@@ -4,8 +4,9 @@ namespace NetDsl;
 
 /// <summary>
 /// Takes optimizer steps on a network: each step splits its mini-batch into shards, lets the
-/// workers compute each shard's gradient with the generated backprop, sums the shards in a fixed
-/// order and applies the optimizer. Everything is allocated here, once; a step allocates nothing.
+/// workers run each shard forward and backward with the generated backprop, sums the shards'
+/// gradients in a fixed order and applies the optimizer. Everything is allocated here, once; a step
+/// allocates nothing.
 /// Use it for a custom loop; <c>Fit</c> uses it too.
 /// </summary>
 public sealed class Trainer : IDisposable
@@ -13,14 +14,15 @@ public sealed class Trainer : IDisposable
     private readonly INetworkModel _network;
     private readonly WorkerPool _pool;
     private readonly NetworkWorkspace[] _workspaces;
-    private readonly float[][] _gradients;   // one per shard; shard 0's receives the sum
+    private readonly float[][] _gradients;   // one per shard, shard 0's receiving the sum; or one, when the weight gradients are split by units
+    private readonly SplitBatchPass? _split;  // a pass by groups of shards, the weight gradients split by units: no gradient per shard
     private readonly LossAndAccuracy[] _shardPasses;   // each shard's loss and accuracy counts
     private readonly float[] _batchInputs, _batchTargets;
     private readonly bool[] _chunkFinite;    // per chunk of the parameters: its values checked finite
     private readonly float[][] _stateBuffers;            // the optimizer state's per-parameter buffers
     private readonly float[] _undoParameters;            // what a step's update overwrites, to put back if it overflows
     private readonly float[][] _undoBuffers;
-    private readonly Action<int> _runShard, _reduceChunk, _sumChunk, _checkChunk, _updateChunk, _undoChunk;
+    private readonly Action<int> _runShard, _runGroup, _runGradientTask, _reduceChunk, _sumChunk, _checkChunk, _updateChunk, _undoChunk;
     private readonly ShardExchange? _exchange;   // a distributed run's: sums the shards of every process
     private ShardPlan _plan;
     private int _firstShard, _localShards;       // the shards this process computes: all, unless distributed
@@ -48,12 +50,11 @@ public sealed class Trainer : IDisposable
     /// <paramref name="distributed"/>, one process of a distributed run, computing its shards of each batch.
     /// </summary>
     internal Trainer(INetworkModel network, OptimizerState optimizerState, int maxBatchSize, int maxDegreeOfParallelism, ICommunicator? distributed = null)
-        : this(network, null, optimizerState, maxBatchSize, maxDegreeOfParallelism)
+        : this(network, null, optimizerState, maxBatchSize, maxDegreeOfParallelism, distributed)
     {
-        if (distributed is { Size: > 1 }) _exchange = new ShardExchange(distributed);
     }
 
-    private Trainer(INetworkModel network, Optimizer? optimizer, OptimizerState? optimizerState, int maxBatchSize, int maxDegreeOfParallelism)
+    private Trainer(INetworkModel network, Optimizer? optimizer, OptimizerState? optimizerState, int maxBatchSize, int maxDegreeOfParallelism, ICommunicator? distributed = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (optimizerState is null) ArgumentNullException.ThrowIfNull(optimizer);
@@ -63,6 +64,7 @@ public sealed class Trainer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use −1 for one thread per core, or a positive count.");
 
         _network = network;
+        if (distributed is { Size: > 1 }) _exchange = new ShardExchange(distributed);
         MaxBatchSize = maxBatchSize;
         OptimizerState = optimizerState ?? optimizer!.CreateState(network.Parameters.Length);
         if (OptimizerState.ParameterCount != network.Parameters.Length)
@@ -70,14 +72,16 @@ public sealed class Trainer : IDisposable
         var plan = ShardPlan.For(maxBatchSize);
         int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         _pool = new WorkerPool(Math.Min(threads, plan.Count));
-        _workspaces = new NetworkWorkspace[plan.Count];
-        _gradients = new float[plan.Count][];
+        // One process alone sums its shards' weight gradients by units, when the network leaves them to it; a
+        // process of a distributed run adds its shards to the others' one by one, so it keeps one gradient per shard.
+        if (plan.Count > 1 && _exchange is null)
+            _split = SplitBatchPass.TryCreate(network, maxBatchSize, _pool.Workers);
         int shardRows = ShardPlan.MaxRowsPerShard(maxBatchSize);
-        for (int s = 0; s < plan.Count; s++)
-        {
-            _workspaces[s] = network.CreateWorkspace(shardRows);
-            _gradients[s] = new float[network.Parameters.Length];
-        }
+        // A workspace per shard (the split pass has its own, one per group), but always one for a batch of one shard.
+        _workspaces = new NetworkWorkspace[_split is null ? plan.Count : 1];
+        for (int s = 0; s < _workspaces.Length; s++) _workspaces[s] = network.CreateWorkspace(shardRows);
+        _gradients = new float[_split is null ? plan.Count : 1][];
+        for (int s = 0; s < _gradients.Length; s++) _gradients[s] = new float[network.Parameters.Length];
         _shardPasses = new LossAndAccuracy[plan.Count];
         _batchInputs = new float[maxBatchSize * network.InputSize];
         _batchTargets = new float[maxBatchSize * network.OutputSize];
@@ -92,6 +96,8 @@ public sealed class Trainer : IDisposable
         _undoParameters = new float[network.Parameters.Length];
         _undoBuffers = [.. _stateBuffers.Select(buffer => new float[buffer.Length])];
         _runShard = RunShard;
+        _runGroup = RunGroup;
+        _runGradientTask = RunGradientTask;
         _reduceChunk = ReduceShards;
         _sumChunk = SumShards;
         _checkChunk = CheckChunk;
@@ -104,6 +110,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The optimizer's running state (moments, accumulators, iteration count).</summary>
     public OptimizerState OptimizerState { get; }
+
+    /// <summary>Whether a batch of several shards has its weight gradients taken once over all of them, split by units (no gradient per shard).</summary>
+    internal bool SplitsWeightGradients => _split is not null;
 
     /// <summary>The gradient of the last step, in the layout of the parameters.</summary>
     public ReadOnlySpan<float> LastGradient => _gradients[0];
@@ -170,7 +179,16 @@ public sealed class Trainer : IDisposable
         (_firstShard, _localShards) = _exchange?.LocalShards(_plan.Count) ?? (0, _plan.Count);
         _scale = Losses.MeanScale(_network.Loss, rows, _network.OutputSize);
         _dropout = new DropoutStream(dropoutSeed);
-        _pool.Run(_localShards, _runShard);
+        bool split = _split is not null && _plan.Count > 1;
+        if (split)
+        {
+            // Groups of shards forward and backward to their deltas; then each weight gradient once, over every shard.
+            _split!.Begin(_plan, _batchInputs);
+            _pool.Run(_split.Groups, _runGroup);
+            _pool.Run(_split.Tasks, _runGradientTask);
+        }
+        else
+            _pool.Run(_localShards, _runShard);
 
         float loss = 0f;
         long correct = 0, counted = 0;
@@ -181,7 +199,9 @@ public sealed class Trainer : IDisposable
                 correct += _shardPasses[s].Correct;
                 counted += _shardPasses[s].Counted;
             }
-        if (_exchange is null)
+        if (split)
+            _pool.Run(_chunkFinite.Length, _checkChunk);
+        else if (_exchange is null)
             // Sum the shards' gradients, chunk by chunk in parallel, each chunk in shard order.
             _pool.Run(_chunkFinite.Length, _reduceChunk);
         else
@@ -248,6 +268,10 @@ public sealed class Trainer : IDisposable
             _batchInputs.AsSpan(start * inputSize, rows * inputSize), targets,
             rows, _scale, _gradients[local], _workspaces[local], _dropout.ForShard(start));
     }
+
+    private void RunGroup(int group) => _split!.RunGroup(group, _batchInputs, _batchTargets, _scale, _dropout, _shardPasses);
+
+    private void RunGradientTask(int task) => _split!.RunTask(task, _gradients[0]);
 
     private void ReduceShards(int chunk)
     {

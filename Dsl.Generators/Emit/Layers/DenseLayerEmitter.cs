@@ -64,6 +64,10 @@ internal sealed class DenseLayerEmitter : ILayerEmitter
 
     public IEnumerable<string> WorkspaceFields(LayerShape l) => [];
 
+    // An unrolled layer sums its weight gradient in its own order (unfused, row by row), which no kernel repeats.
+    public string? WeightGradientOperands(LayerShape l) =>
+        Unrolled(l) ? null : $"({(l.InputBuffer == "inputs" ? "null" : l.InputBuffer.Substring("ws.".Length))}, {l.DeltasField})";
+
     public void WriteMethods(IndentedWriter w, LayerShape layer, NetworkShape network)
     {
         // The output of a fused loss writes logits; the loss applies the activation and hands back δ = dL/dz.
@@ -214,11 +218,16 @@ internal sealed class DenseLayerEmitter : ILayerEmitter
                 w.Line($"// {activation.DerivativeFormula}");
                 w.Line(activation.SpanBackward($"outputs.Slice(0, rows * {Int(l.Outputs)})", "d", Int(l.Outputs)));
             }
-            w.Line((fused ? "// δ = dL/dz came from the loss. " : identity ? "// δ = dL/da (identity). " : "// ")
-                + $"dW = δᵀ·x: [{l.Outputs} × rows]·[rows × {l.Inputs}]");
-            w.Line($"global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * {Int(l.Inputs)}), gradient.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), {Int(l.Outputs)}, {Int(l.Inputs)}, rows);");
-            w.Line("// db = Σ over the rows of δ");
-            w.Line($"global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice({Int(BiasOffset(l))}, {Int(l.Outputs)}), rows, {Int(l.Outputs)});");
+            if (fused) w.Line("// δ = dL/dz came from the loss.");
+            else if (identity) w.Line("// δ = dL/da (identity).");
+            w.Line("// The weight gradients, unless the caller takes them itself (a trainer summing them over a batch's shards passes none)");
+            using (w.Block("if (!gradient.IsEmpty)"))
+            {
+                w.Line($"// dW = δᵀ·x: [{l.Outputs} × rows]·[rows × {l.Inputs}]");
+                w.Line($"global::NetDsl.Runtime.Kernels.TransposedMultiply(d, inputs.Slice(0, rows * {Int(l.Inputs)}), gradient.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), {Int(l.Outputs)}, {Int(l.Inputs)}, rows);");
+                w.Line("// db = Σ over the rows of δ");
+                w.Line($"global::NetDsl.Runtime.Kernels.SumRows(d, gradient.Slice({Int(BiasOffset(l))}, {Int(l.Outputs)}), rows, {Int(l.Outputs)});");
+            }
             if (!l.NeedsInputGradient) return;
             w.Line($"// dL/dx = δ·W: [rows × {l.Outputs}]·[{l.Outputs} × {l.Inputs}]");
             w.Line($"global::NetDsl.Runtime.Kernels.Multiply(d, parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), inputGradients.Slice(0, rows * {Int(l.Inputs)}), rows, {Int(l.Inputs)}, {Int(l.Outputs)});");

@@ -47,6 +47,8 @@ internal sealed class DropoutLayerEmitter : ILayerEmitter
 
     public IEnumerable<string> WorkspaceFields(LayerShape l) => [MaskField(l)];
 
+    public string? WeightGradientOperands(LayerShape l) => null; // no weights
+
     public void WriteMethods(IndentedWriter w, LayerShape l, NetworkShape network)
     {
         string rate = Float(l.Layer.DropoutRate);

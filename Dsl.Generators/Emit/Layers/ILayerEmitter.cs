@@ -56,6 +56,13 @@ internal interface ILayerEmitter
     /// <summary>Workspace buffers of its own, beside its activations and deltas: one per field name, <c>maxRows × Outputs</c> floats each.</summary>
     IEnumerable<string> WorkspaceFields(LayerShape layer);
 
+    /// <summary>
+    /// For a layer with parameters: the workspace's <c>(inputs, deltas)</c> arrays (inputs <c>null</c> for the
+    /// network's) from which a trainer can take its weight gradient itself, as a C# tuple; null when only the
+    /// layer's own backward method can. The workspace lists them when every layer with parameters has them.
+    /// </summary>
+    string? WeightGradientOperands(LayerShape layer);
+
     /// <summary>Its forward and backward methods, each block with its maths in a comment.</summary>
     void WriteMethods(IndentedWriter w, LayerShape layer, NetworkShape network);
 }
