@@ -4,9 +4,9 @@ using Xunit;
 namespace NetDsl.Tests;
 
 /// <summary>
-/// Predict on many rows at once: the same outputs as row by row (to float rounding: a batch runs the matrix
-/// kernels' batched products, one row the same maths on its own), dropout off, the fused output activation
-/// applied, from any number of threads at once, allocation-free after warm-up.
+/// Predict on many rows at once: the same outputs as row by row (to the bit below Kernels.PackedFrom rows; from
+/// there to float rounding: a batch runs the kernels' packed products, one row dot products), dropout off, the
+/// fused output activation applied, from any number of threads at once, allocation-free after warm-up.
 /// </summary>
 public sealed class BatchPredictTests
 {
@@ -33,6 +33,33 @@ public sealed class BatchPredictTests
                     float expected = one[j], actual = batch[r * outputs + j];
                     if (!(Math.Abs(actual - expected) <= 1e-5f * Math.Max(1f, Math.Abs(expected))))
                         Assert.Fail($"{network}, {rows} rows: row {r}, output {j}: {actual} in the batch, {expected} alone.");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void A_batch_of_fewer_rows_than_the_packed_products_take_gives_each_row_the_bits_of_Predict_on_that_row(string network)
+    {
+        // Below Kernels.PackedFrom rows every product sums a row alike whatever its call (dot products along k; the
+        // one-row Predict's row tiles form the same sums), so the bits match exactly, not just to rounding.
+        var s = Subject.Create(network);
+        int inputs = s.Spec.Inputs, outputs = s.Spec.Outputs;
+        foreach (int rows in new[] { 2, 3, 4, 5, 9, Kernels.PackedFrom - 1 })
+        {
+            var (x, _) = TestData.For(s.Spec, rows, seed: 100 + rows);
+            var batch = new float[rows * outputs];
+            s.Predict(x, batch);
+            var one = new float[outputs];
+            for (int r = 0; r < rows; r++)
+            {
+                s.Predict(x.AsSpan(r * inputs, inputs), one);
+                for (int j = 0; j < outputs; j++)
+                {
+                    float expected = one[j], actual = batch[r * outputs + j];
+                    if (BitConverter.SingleToInt32Bits(actual) != BitConverter.SingleToInt32Bits(expected))
+                        Assert.Fail($"{network}, {rows} rows: row {r}, output {j}: {actual:R} in the batch, {expected:R} alone.");
                 }
             }
         }

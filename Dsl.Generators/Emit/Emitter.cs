@@ -221,12 +221,10 @@ internal static class Emitter
         }
         if (shape.FusedActivation is { Shape: not ActivationShape.Identity } fused)
         {
+            // The span function the batched path applies (BatchInference), never an inlined formula: so one row gets
+            // the bits it gets in a batch.
             w.Line($"// {fused.OutputFormula}: the activation the loss fuses in training");
-            if (fused.Shape == ActivationShape.Elementwise && shape.OutputSize <= UnrollLimit)
-                for (int k = 0; k < shape.OutputSize; k++)
-                    w.Line($"outputs[{Int(k)}] = {fused.Apply($"outputs[{Int(k)}]")};");
-            else
-                w.Line(fused.SpanForward("outputs", "outputs", "OutputSize"));
+            w.Line(fused.SpanForward("outputs", "outputs", "OutputSize"));
         }
     }
 

@@ -95,6 +95,14 @@ public static partial class Kernels
         // Without a bias any valid reference will do: it is never read.
         ref float bias0 = ref hasBias ? ref MemoryMarshal.GetReference(bias) : ref c0;
 
+        if (m > 0 && m <= (largeBlocks ? 3 : 2))
+        {
+            // A row or a few (a one-row Predict): B streams past once, eight units at a time, each row of A loaded
+            // once per step for all eight; the blocks below would compute their four rows whatever m is.
+            RowTiles<T>(ref a0, ref b0, ref c0, ref bias0, hasBias, m, n, k, largeBlocks);
+            return;
+        }
+
         // Units outer, rows inner: the block of B rows (units·k floats) stays in L1 while the rows of A stream past.
         // Blocks of four units where 32 registers hold their 16 accumulators, else (and for a last one or two units) of two.
         int units;
@@ -230,6 +238,130 @@ public static partial class Kernels
         if (rows > 1) StoreDotRow(ref Unsafe.Add(ref c, ldc), Vector128.Shuffle(r01, Vector128.Create(2, 3, 0, 1)), ref bias, hasBias, units);
         if (rows > 2) StoreDotRow(ref Unsafe.Add(ref c, 2 * ldc), r23, ref bias, hasBias, units);
         if (rows > 3) StoreDotRow(ref Unsafe.Add(ref c, 3 * ldc), Vector128.Shuffle(r23, Vector128.Create(2, 3, 0, 1)), ref bias, hasBias, units);
+    }
+
+    /// <summary>
+    /// C = A·Bᵀ + bias for 1 to 3 rows (1 or 2 on 16-register machines): <see cref="DotTile"/> over blocks of eight units
+    /// (two rows on 16 registers: four), the last block four units wide with the units past n aliased.
+    /// </summary>
+    private static void RowTiles<T>(ref float a, ref float b, ref float c, ref float bias, bool hasBias, int m, int n, int k, bool largeBlocks)
+        where T : struct, ILanes<T>
+    {
+        int units;
+        for (int j = 0; j < n; j += units)
+        {
+            bool eight = n - j >= 8 && (largeBlocks || m == 1);
+            units = eight ? 8 : Math.Min(4, n - j);
+            ref float bBlock = ref Unsafe.Add(ref b, (nint)j * k);
+            ref float cBlock = ref Unsafe.Add(ref c, j);
+            ref float biasBlock = ref Unsafe.Add(ref bias, j);
+            switch (m * 16 + (eight ? 8 : 4))
+            {
+                case 1 * 16 + 8: DotTile<T, One, Eight>(ref a, ref bBlock, k, units, ref cBlock, n, ref biasBlock, hasBias); break;
+                case 2 * 16 + 8: DotTile<T, Two, Eight>(ref a, ref bBlock, k, units, ref cBlock, n, ref biasBlock, hasBias); break;
+                case 3 * 16 + 8: DotTile<T, Three, Eight>(ref a, ref bBlock, k, units, ref cBlock, n, ref biasBlock, hasBias); break;
+                case 1 * 16 + 4: DotTile<T, One, Four>(ref a, ref bBlock, k, units, ref cBlock, n, ref biasBlock, hasBias); break;
+                case 2 * 16 + 4: DotTile<T, Two, Four>(ref a, ref bBlock, k, units, ref cBlock, n, ref biasBlock, hasBias); break;
+                default: DotTile<T, Three, Four>(ref a, ref bBlock, k, units, ref cBlock, n, ref biasBlock, hasBias); break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[rows × units] block, rows and units (4 or 8) constants of the instantiation: per step one vector of each row
+    /// of A and of each unit's row of B, rows·units FMAs, then the sums exactly as <see cref="Dot4x4"/> forms them
+    /// (<see cref="ILanes{TSelf}.Sum4"/> of four units, the k % width tail, the bias), so a row gets the bits it gets
+    /// there. Units past <paramref name="validUnits"/> alias the last real one: computed, never stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget, optimised at its first call
+    private static void DotTile<T, TRows, TUnits>(ref float a, ref float b, int k, int validUnits,
+        ref float c, nint ldc, ref float bias, bool hasBias)
+        where T : struct, ILanes<T>
+        where TRows : struct, IConstant
+        where TUnits : struct, IConstant
+    {
+        int rows = TRows.Value, units = TUnits.Value;
+        ref float a0 = ref a;
+        ref float a1 = ref Unsafe.Add(ref a, (nint)Math.Min(1, rows - 1) * k);
+        ref float a2 = ref Unsafe.Add(ref a, (nint)Math.Min(2, rows - 1) * k);
+        ref float b0 = ref b;
+        ref float b1 = ref Unsafe.Add(ref b, (nint)Math.Min(1, validUnits - 1) * k);
+        ref float b2 = ref Unsafe.Add(ref b, (nint)Math.Min(2, validUnits - 1) * k);
+        ref float b3 = ref Unsafe.Add(ref b, (nint)Math.Min(3, validUnits - 1) * k);
+        ref float b4 = ref Unsafe.Add(ref b, (nint)Math.Min(4, validUnits - 1) * k);
+        ref float b5 = ref Unsafe.Add(ref b, (nint)Math.Min(5, validUnits - 1) * k);
+        ref float b6 = ref Unsafe.Add(ref b, (nint)Math.Min(6, validUnits - 1) * k);
+        ref float b7 = ref Unsafe.Add(ref b, (nint)Math.Min(7, validUnits - 1) * k);
+        T y;
+        T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c04 = T.Zero, c05 = T.Zero, c06 = T.Zero, c07 = T.Zero;
+        T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero, c14 = T.Zero, c15 = T.Zero, c16 = T.Zero, c17 = T.Zero;
+        T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero, c24 = T.Zero, c25 = T.Zero, c26 = T.Zero, c27 = T.Zero;
+        nint p = 0;
+        for (; p <= k - T.Count; p += T.Count)
+        {
+            T x0 = T.Load(ref Unsafe.Add(ref a0, p));
+            T x1 = rows > 1 ? T.Load(ref Unsafe.Add(ref a1, p)) : default;
+            T x2 = rows > 2 ? T.Load(ref Unsafe.Add(ref a2, p)) : default;
+            y = T.Load(ref Unsafe.Add(ref b0, p));
+            c00 = T.MultiplyAdd(x0, y, c00); if (rows > 1) c10 = T.MultiplyAdd(x1, y, c10); if (rows > 2) c20 = T.MultiplyAdd(x2, y, c20);
+            y = T.Load(ref Unsafe.Add(ref b1, p));
+            c01 = T.MultiplyAdd(x0, y, c01); if (rows > 1) c11 = T.MultiplyAdd(x1, y, c11); if (rows > 2) c21 = T.MultiplyAdd(x2, y, c21);
+            y = T.Load(ref Unsafe.Add(ref b2, p));
+            c02 = T.MultiplyAdd(x0, y, c02); if (rows > 1) c12 = T.MultiplyAdd(x1, y, c12); if (rows > 2) c22 = T.MultiplyAdd(x2, y, c22);
+            y = T.Load(ref Unsafe.Add(ref b3, p));
+            c03 = T.MultiplyAdd(x0, y, c03); if (rows > 1) c13 = T.MultiplyAdd(x1, y, c13); if (rows > 2) c23 = T.MultiplyAdd(x2, y, c23);
+            if (units > 4)
+            {
+                y = T.Load(ref Unsafe.Add(ref b4, p));
+                c04 = T.MultiplyAdd(x0, y, c04); if (rows > 1) c14 = T.MultiplyAdd(x1, y, c14); if (rows > 2) c24 = T.MultiplyAdd(x2, y, c24);
+            }
+            if (units > 5)
+            {
+                y = T.Load(ref Unsafe.Add(ref b5, p));
+                c05 = T.MultiplyAdd(x0, y, c05); if (rows > 1) c15 = T.MultiplyAdd(x1, y, c15); if (rows > 2) c25 = T.MultiplyAdd(x2, y, c25);
+            }
+            if (units > 6)
+            {
+                y = T.Load(ref Unsafe.Add(ref b6, p));
+                c06 = T.MultiplyAdd(x0, y, c06); if (rows > 1) c16 = T.MultiplyAdd(x1, y, c16); if (rows > 2) c26 = T.MultiplyAdd(x2, y, c26);
+            }
+            if (units > 7)
+            {
+                y = T.Load(ref Unsafe.Add(ref b7, p));
+                c07 = T.MultiplyAdd(x0, y, c07); if (rows > 1) c17 = T.MultiplyAdd(x1, y, c17); if (rows > 2) c27 = T.MultiplyAdd(x2, y, c27);
+            }
+        }
+
+        // Each row's units four at a time: [Σc_r0, Σc_r1, Σc_r2, Σc_r3], then the k % width tail, the bias, the store.
+        StoreDotGroup<T>(ref Unsafe.Add(ref c, 0 * ldc + 0), T.Sum4(c00, c01, c02, c03), ref a0, ref b0, ref b1, ref b2, ref b3, p, k, ref Unsafe.Add(ref bias, 0), hasBias, Math.Min(4, validUnits));
+        if (units > 4) StoreDotGroup<T>(ref Unsafe.Add(ref c, 0 * ldc + 4), T.Sum4(c04, c05, c06, c07), ref a0, ref b4, ref b5, ref b6, ref b7, p, k, ref Unsafe.Add(ref bias, 4), hasBias, Math.Min(4, validUnits - 4));
+        if (rows > 1)
+        {
+            StoreDotGroup<T>(ref Unsafe.Add(ref c, 1 * ldc + 0), T.Sum4(c10, c11, c12, c13), ref a1, ref b0, ref b1, ref b2, ref b3, p, k, ref Unsafe.Add(ref bias, 0), hasBias, Math.Min(4, validUnits));
+            if (units > 4) StoreDotGroup<T>(ref Unsafe.Add(ref c, 1 * ldc + 4), T.Sum4(c14, c15, c16, c17), ref a1, ref b4, ref b5, ref b6, ref b7, p, k, ref Unsafe.Add(ref bias, 4), hasBias, Math.Min(4, validUnits - 4));
+        }
+        if (rows > 2)
+        {
+            StoreDotGroup<T>(ref Unsafe.Add(ref c, 2 * ldc + 0), T.Sum4(c20, c21, c22, c23), ref a2, ref b0, ref b1, ref b2, ref b3, p, k, ref Unsafe.Add(ref bias, 0), hasBias, Math.Min(4, validUnits));
+            if (units > 4) StoreDotGroup<T>(ref Unsafe.Add(ref c, 2 * ldc + 4), T.Sum4(c24, c25, c26, c27), ref a2, ref b4, ref b5, ref b6, ref b7, p, k, ref Unsafe.Add(ref bias, 4), hasBias, Math.Min(4, validUnits - 4));
+        }
+    }
+
+    /// <summary>
+    /// Four sums of one row (units u … u+3), then the k % width tail in p order (the four B values at p form one small
+    /// vector), the bias, and the store of the <paramref name="units"/> that are real.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreDotGroup<T>(ref float c, Vector128<float> sums, ref float a, ref float b0, ref float b1, ref float b2, ref float b3,
+        nint p, int k, ref float bias, bool hasBias, int units)
+        where T : struct, ILanes<T>
+    {
+        for (; p < k; p++)
+        {
+            var y = Vector128.Create(Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p), Unsafe.Add(ref b2, p), Unsafe.Add(ref b3, p));
+            sums += y * Unsafe.Add(ref a, p);
+        }
+        StoreDotRow(ref c, sums, ref bias, hasBias, units);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

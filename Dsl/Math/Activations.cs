@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NetDsl.Simd;
 
 namespace NetDsl.Runtime;
@@ -12,11 +13,42 @@ namespace NetDsl.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Activations
 {
-    /// <summary><c>a = σ(z)</c>, elementwise.</summary>
-    public static void Sigmoid(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Sigmoid(z, a);
+    /// <summary><c>a = σ(z)</c>, elementwise; an element gets the same bits in a span of any length (see <see cref="ShortSpan"/>).</summary>
+    public static void Sigmoid(ReadOnlySpan<float> z, Span<float> a)
+    {
+        if (z.Length >= ShortSpan)
+            TensorPrimitives.Sigmoid(z, a);
+        else
+            Padded(z, a, static (x, y) => TensorPrimitives.Sigmoid(x, y));
+    }
 
-    /// <summary><c>a = tanh(z)</c>, elementwise.</summary>
-    public static void Tanh(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Tanh(z, a);
+    /// <summary><c>a = tanh(z)</c>, elementwise; an element gets the same bits in a span of any length (see <see cref="ShortSpan"/>).</summary>
+    public static void Tanh(ReadOnlySpan<float> z, Span<float> a)
+    {
+        if (z.Length >= ShortSpan)
+            TensorPrimitives.Tanh(z, a);
+        else
+            Padded(z, a, static (x, y) => TensorPrimitives.Tanh(x, y));
+    }
+
+    /// <summary>
+    /// TensorPrimitives computes a span this short one float at a time, with the scalar e^x, and a longer one in
+    /// vectors, with its own e^x, whose last bits differ: so a one-row Predict (one output) and the same row in a
+    /// batch would differ. Shorter spans run padded to this many floats instead, so every element takes the vectors.
+    /// </summary>
+    private static int ShortSpan => Vector128<float>.Count;
+
+    private static void Padded(ReadOnlySpan<float> z, Span<float> a, SpanAction apply)
+    {
+        Span<float> buffer = stackalloc float[2 * Vector128<float>.Count];
+        Span<float> input = buffer[..Vector128<float>.Count], output = buffer[Vector128<float>.Count..];
+        input.Clear();
+        z.CopyTo(input);
+        apply(input, output);
+        output[..z.Length].CopyTo(a);
+    }
+
+    private delegate void SpanAction(ReadOnlySpan<float> input, Span<float> output);
 
     /// <summary><c>a = max(0, z)</c>, elementwise.</summary>
     public static void Relu(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Max(z, 0f, a);
