@@ -68,8 +68,7 @@ internal sealed class SplitBatchPass
                 if (workspaces[g].WeightGradientOperands(l) is not { } operands) return null;
                 given[g] = operands;
             }
-            int shards = ShardPlan.MaxShards;
-            dense.Add(new DenseLayer(layer.Offset, layer.Units, layer.Inputs, given, new ShardOperands[shards], new float[layer.Units]));
+            dense.Add(new DenseLayer(layer.Offset, layer.Units, layer.Inputs, given, new ShardOperands[ShardPlan.MaxShards], new float[layer.Units]));
         }
         return dense.Count == 0 ? null : new SplitBatchPass(network, workspaces, [.. dense], Deal(dense, workers));
     }
