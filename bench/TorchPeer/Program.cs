@@ -8,6 +8,8 @@ using static TorchSharp.torch;
 var which = args.Length > 0 ? args[0] : "all";
 var threads = Environment.GetEnvironmentVariable("PEER_THREADS");
 if (threads != null) torch.set_num_threads(int.Parse(threads));
+// BENCH_SEED (default 0) seeds the fashion runs' initial weights, shuffles and dropout masks, as it does Examples'.
+long seed = long.Parse(Environment.GetEnvironmentVariable("BENCH_SEED") ?? "0");
 torch.manual_seed(0);
 
 void Emit(string workload, string metric, double value) =>
@@ -62,7 +64,7 @@ if (which is "all" or "tiny")
     }
 }
 
-if (which is "all" or "mlp" or "fashion")
+if (which is "all" or "mlp" or "fashion" || which.StartsWith("fashion-"))
 {
     var dir = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") ?? "/usr/share/datasets/fashion-mnist";
     var (trx, trY, trn) = LoadIdx(dir, "train"); var (tex, teY, ten) = LoadIdx(dir, "t10k");
@@ -74,8 +76,8 @@ if (which is "all" or "mlp" or "fashion")
         ("fashion-784-128-10-b256", new[] { 128 }, 0.0, 256, "adam"),
         ("fashion-784-512-512-10-dropout", new[] { 512, 512 }, 0.2, 128, "rmsprop") })
     {
-        if (which == "mlp" && name != "fashion-784-128-10-b256") continue;
-        torch.manual_seed(0);
+        if (which == "mlp" && name != "fashion-784-128-10-b256" || which.StartsWith("fashion-") && name != which) continue;
+        torch.manual_seed(seed);
         var layers = new List<(string, torch.nn.Module<Tensor, Tensor>)>(); int prev = 784; int k = 0;
         foreach (var h in hidden) { layers.Add(($"l{k}", nn.Linear(prev, h))); layers.Add(($"r{k}", nn.ReLU())); if (dropout > 0) layers.Add(($"d{k}", nn.Dropout(dropout))); prev = h; k++; }
         layers.Add(("out", nn.Linear(prev, 10)));
