@@ -6,6 +6,8 @@ namespace NetDsl.Examples;
 /// <summary>
 /// The fashion-* workloads, as the TorchSharp peer (bench/TorchPeer) runs them: train for a number of
 /// epochs (PEER_EPOCHS, default 5), then report seconds per epoch, milliseconds per step and test accuracy.
+/// BENCH_SEED (default 0) seeds the initial weights, the shuffles and the dropout masks; the peer reads it too,
+/// so bench/accuracy.sh can run both sides over several seeds.
 /// </summary>
 internal static class FashionBenchmark
 {
@@ -17,12 +19,13 @@ internal static class FashionBenchmark
         int epochs = int.TryParse(Environment.GetEnvironmentVariable("PEER_EPOCHS"), out int e) ? e : 5;
         var targets = train.OneHotTargets();
         var testTargets = test.OneHotTargets();
-        var options = new TrainOptions { Epochs = epochs, Seed = 0 };
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SEED"), out int s) ? s : 0;
+        var options = new TrainOptions { Epochs = epochs, Seed = seed };
         (INetworkModel net, TrainOptions settings) = workload switch
         {
-            "fashion-784-128-10" => ((INetworkModel)new FashionMlp(seed: 0), options with { BatchSize = 32, Optimizer = new Adam(1e-3f) }),
-            "fashion-784-128-10-b256" => (new FashionMlp(seed: 0), options with { BatchSize = 256, Optimizer = new Adam(1e-3f) }),
-            "fashion-784-512-512-10-dropout" => (new FashionDeep(seed: 0), options with { BatchSize = 128, Optimizer = new RmsProp(1e-3f) }),
+            "fashion-784-128-10" => ((INetworkModel)new FashionMlp(seed: seed), options with { BatchSize = 32, Optimizer = new Adam(1e-3f) }),
+            "fashion-784-128-10-b256" => (new FashionMlp(seed: seed), options with { BatchSize = 256, Optimizer = new Adam(1e-3f) }),
+            "fashion-784-512-512-10-dropout" => (new FashionDeep(seed: seed), options with { BatchSize = 128, Optimizer = new RmsProp(1e-3f) }),
             _ => throw new ArgumentException($"Unknown workload '{workload}'; expected one of: {string.Join(", ", Workloads)}."),
         };
         var watch = Stopwatch.StartNew();

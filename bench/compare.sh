@@ -3,7 +3,8 @@
 # TorchSharp peer for tiny, fashion and gemm (libtorch's sgemm), the ONNX Runtime peer for infer. The
 # machine may be shared and noisy: compare ratios from one run, not times across runs.
 #   bench/compare.sh tiny|fashion|infer|gemm|all      (fashion needs the full Fashion-MNIST set, see README)
-# Env: PEER_EPOCHS (default 5) for both sides of fashion; ROUNDS (default 3 for gemm, else 1): the sides
+# Env: PEER_EPOCHS (default 5) and BENCH_SEED (default 0) for both sides of fashion (their accuracies over
+# several seeds: bench/accuracy.sh); ROUNDS (default 3 for gemm, else 1): the sides
 # run alternately that many times and each keeps its best value (shortest time, most GFLOP/s).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The TorchSharp (libtorch CPU) peer: the same benchmark workloads as the project's
 # `Examples -- bench`, so the two can be compared side by side on one machine.
-#   bench/torchsharp.sh tiny|mlp|fashion|gemm|peak|all
+#   bench/torchsharp.sh tiny|mlp|fashion|<one fashion workload>|gemm|peak|all
 # Prints one JSON object a line: {"workload":...,"metric":...,"value":...}
 # Env: FASHION_MNIST_DIR (default /usr/share/datasets/fashion-mnist, from Debian's
-# dataset-fashion-mnist package), PEER_EPOCHS (default 5), PEER_THREADS.
+# dataset-fashion-mnist package), PEER_EPOCHS (default 5), BENCH_SEED (default 0: the fashion runs'
+# weights, shuffles and dropout masks, as in Examples), PEER_THREADS.
 #
 # Debian 12's libstdc++ lacks GLIBCXX_3.4.32, of which TorchSharp's glue library needs one symbol
 # (std::ios_base_library_init). The build marks that version need weak and supplies the symbol

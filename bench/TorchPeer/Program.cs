@@ -4,10 +4,13 @@ using System.Diagnostics;
 using System.IO.Compression;
 using TorchSharp;
 using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
 
 var which = args.Length > 0 ? args[0] : "all";
 var threads = Environment.GetEnvironmentVariable("PEER_THREADS");
 if (threads != null) torch.set_num_threads(int.Parse(threads));
+// BENCH_SEED (default 0) seeds the fashion runs' initial weights, shuffles and dropout masks, as it does Examples'.
+long seed = long.Parse(Environment.GetEnvironmentVariable("BENCH_SEED") ?? "0");
 torch.manual_seed(0);
 
 void Emit(string workload, string metric, double value) =>
@@ -62,7 +65,7 @@ if (which is "all" or "tiny")
     }
 }
 
-if (which is "all" or "mlp" or "fashion")
+if (which is "all" or "mlp" or "fashion" || which.StartsWith("fashion-"))
 {
     var dir = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") ?? "/usr/share/datasets/fashion-mnist";
     var (trx, trY, trn) = LoadIdx(dir, "train"); var (tex, teY, ten) = LoadIdx(dir, "t10k");
@@ -74,13 +77,17 @@ if (which is "all" or "mlp" or "fashion")
         ("fashion-784-128-10-b256", new[] { 128 }, 0.0, 256, "adam"),
         ("fashion-784-512-512-10-dropout", new[] { 512, 512 }, 0.2, 128, "rmsprop") })
     {
-        if (which == "mlp" && name != "fashion-784-128-10-b256") continue;
-        torch.manual_seed(0);
+        if (which == "mlp" && name != "fashion-784-128-10-b256" || which.StartsWith("fashion-") && name != which) continue;
+        torch.manual_seed(seed);
+        // The model Examples declares: Dense layers with its default Glorot-uniform weights and zero biases (nn.Linear's own
+        // default, Kaiming-uniform(a=√5) weights and uniform biases, is a different and smaller start), inverted dropout after
+        // each hidden ReLU, softmax cross-entropy averaged over the batch.
         var layers = new List<(string, torch.nn.Module<Tensor, Tensor>)>(); int prev = 784; int k = 0;
-        foreach (var h in hidden) { layers.Add(($"l{k}", nn.Linear(prev, h))); layers.Add(($"r{k}", nn.ReLU())); if (dropout > 0) layers.Add(($"d{k}", nn.Dropout(dropout))); prev = h; k++; }
-        layers.Add(("out", nn.Linear(prev, 10)));
+        foreach (var h in hidden) { layers.Add(($"l{k}", GlorotLinear(prev, h))); layers.Add(($"r{k}", nn.ReLU())); if (dropout > 0) layers.Add(($"d{k}", nn.Dropout(dropout))); prev = h; k++; }
+        layers.Add(("out", GlorotLinear(prev, 10)));
         var model = nn.Sequential(layers);
-        torch.optim.Optimizer opt = optName == "adam" ? torch.optim.Adam(model.parameters(), 1e-3) : torch.optim.RMSProp(model.parameters(), 1e-3, alpha: 0.9, eps: 1e-7);
+        // NetDsl's Adam and RmsProp are Keras's, whose ε sits elsewhere than torch.optim's (see KerasOptimizer).
+        var opt = optName == "adam" ? KerasOptimizer.Adam(model.parameters(), 1e-3) : KerasOptimizer.RmsProp(model.parameters(), 1e-3);
         var ce = nn.CrossEntropyLoss();
         int epochs = int.Parse(Environment.GetEnvironmentVariable("PEER_EPOCHS") ?? "5");
         var sw = Stopwatch.StartNew(); long steps = 0;
@@ -92,7 +99,7 @@ if (which is "all" or "mlp" or "fashion")
             {
                 using var d = torch.NewDisposeScope();
                 var idx = perm.slice(0, i, Math.Min(i + batch, trn), 1);
-                opt.zero_grad(); var l = ce.forward(model.forward(Xtr.index_select(0, idx)), Ytr.index_select(0, idx)); l.backward(); opt.step(); steps++;
+                model.zero_grad(); var l = ce.forward(model.forward(Xtr.index_select(0, idx)), Ytr.index_select(0, idx)); l.backward(); opt.step(); steps++;
             }
         }
         var train = sw.Elapsed.TotalSeconds;
@@ -125,6 +132,14 @@ if (which is "all" or "gemm")
     torch.set_num_threads(saved);
 }
 
+// A dense layer as Examples' [Dense] makes it: weights uniform in ±√(6 / (fanIn + fanOut)) (Glorot), biases zero.
+static nn.Module<Tensor, Tensor> GlorotLinear(int inputs, int outputs)
+{
+    var linear = nn.Linear(inputs, outputs);
+    using (torch.no_grad()) { nn.init.xavier_uniform_(linear.weight!); nn.init.zeros_(linear.bias!); }
+    return linear;
+}
+
 // The same list as Examples' GemmBenchmark: 1024³, then each fashion weight shape (units × fan-in) at batches 32, 128, 256.
 static IEnumerable<(string Form, int M, int N, int K)> GemmShapes()
 {
@@ -147,6 +162,55 @@ if (which is "all" or "peak")
         var a = torch.randn(2048, 2048); var b = torch.randn(2048, 2048);
         var t = TimePerIter(() => { using var d = torch.NewDisposeScope(); torch.mm(a, b); }, 3, 3);
         Emit($"sgemm-2048-threads{nThreads}", "gflops", 2.0 * 2048 * 2048 * 2048 / t / 1e9);
+    }
+}
+
+/// <summary>
+/// Keras's Adam and RMSprop, the update rules of NetDsl's <c>Adam</c> and <c>RmsProp</c> (Keras's defaults but the
+/// learning rate), as tensor operations per parameter, the way TorchSharp writes its torch.optim steps. torch.optim cannot
+/// express either: its RMSprop adds ε after the root, √s + ε, where Keras takes √(s + ε) (with ε = 1e-7 the two differ
+/// for every weight whose mean square gradient is below about 1e-6), and its Adam adds ε to the bias-corrected √v̂,
+/// where Keras adds it to √v (Keras's ε is the paper's ε̂).
+/// </summary>
+sealed class KerasOptimizer
+{
+    private readonly Parameter[] parameters;
+    private readonly Tensor[] first, second;
+    private readonly Action<Parameter, Tensor, Tensor, Tensor, long> update;
+    private long iteration;
+
+    private KerasOptimizer(IEnumerable<Parameter> parameters, bool firstMoment, Action<Parameter, Tensor, Tensor, Tensor, long> update)
+    {
+        this.parameters = parameters.ToArray();
+        second = this.parameters.Select(p => torch.zeros_like(p)).ToArray();
+        first = firstMoment ? this.parameters.Select(p => torch.zeros_like(p)).ToArray() : second.Select(_ => (Tensor)null!).ToArray();
+        this.update = update;
+    }
+
+    /// <summary>m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − η·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε); β₁ 0.9, β₂ 0.999, ε 1e-7.</summary>
+    public static KerasOptimizer Adam(IEnumerable<Parameter> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7) =>
+        new(parameters, firstMoment: true, (p, g, m, v, t) =>
+        {
+            m.mul_(beta1).add_(g, alpha: 1 - beta1);
+            v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
+            double stepSize = learningRate * Math.Sqrt(1 - Math.Pow(beta2, t)) / (1 - Math.Pow(beta1, t));
+            p.addcdiv_(m, v.sqrt().add_(epsilon), value: -stepSize);
+        });
+
+    /// <summary>s ← ρs + (1 − ρ)g², θ ← θ − η·g / √(s + ε); ρ 0.9, ε 1e-7, no momentum, not centered.</summary>
+    public static KerasOptimizer RmsProp(IEnumerable<Parameter> parameters, double learningRate, double rho = 0.9, double epsilon = 1e-7) =>
+        new(parameters, firstMoment: false, (p, g, _, s, _) =>
+        {
+            s.mul_(rho).addcmul_(g, g, value: 1 - rho);
+            p.addcdiv_(g, s.add(epsilon).sqrt_(), value: -learningRate);
+        });
+
+    public void step()
+    {
+        using var noGrad = torch.no_grad();
+        iteration++;
+        for (int i = 0; i < parameters.Length; i++)
+            if (parameters[i].grad is { } g) update(parameters[i], g, first[i], second[i], iteration);
     }
 }
 
