@@ -221,10 +221,15 @@ internal static class Emitter
         }
         if (shape.FusedActivation is { Shape: not ActivationShape.Identity } fused)
         {
-            // The span function the batched path applies (BatchInference), never an inlined formula: so one row gets
-            // the bits it gets in a batch.
+            // What the batched path applies (BatchInference.ApplyFusedActivation), so one row gets the bits it gets in
+            // a batch: an elementwise activation over a few outputs inline, one output at a time (a span function's
+            // call costs a tiny network more than its whole forward pass), else the span function.
             w.Line($"// {fused.OutputFormula}: the activation the loss fuses in training");
-            w.Line(fused.SpanForward("outputs", "outputs", "OutputSize"));
+            if (fused.Shape == ActivationShape.Elementwise && shape.OutputSize <= UnrollLimit)
+                for (int k = 0; k < shape.OutputSize; k++)
+                    w.Line($"outputs[{Int(k)}] = {fused.Apply($"outputs[{Int(k)}]")};");
+            else
+                w.Line(fused.SpanForward("outputs", "outputs", "OutputSize"));
         }
     }
 

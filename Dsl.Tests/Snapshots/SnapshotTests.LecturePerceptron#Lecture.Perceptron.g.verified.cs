@@ -71,7 +71,7 @@ namespace Lecture
             global::System.ReadOnlySpan<float> parameters = _parameters;
             ForwardOutput(parameters, inputs, outputs, 1);
             // ŷ = σ(z) = 1 / (1 + e^−z): the activation the loss fuses in training
-            global::NetDsl.Runtime.Activations.Sigmoid(outputs, outputs);
+            outputs[0] = 1f / (1f + global::System.MathF.Exp(-outputs[0]));
         }
 
         /// <summary>Runs the network on examples (one or more rows) and returns their outputs in a new array.</summary>

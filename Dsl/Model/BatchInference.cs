@@ -59,9 +59,19 @@ public static class BatchInference
         switch (loss)
         {
             case Loss.CategoricalCrossEntropy: Activations.Softmax(outputs, outputs, width); break;
+            case Loss.BinaryCrossEntropy when width <= InlineOutputs:
+                // The formula the one-row Predict writes inline for so few outputs, so each row has its bits.
+                foreach (ref float z in outputs) z = 1f / (1f + MathF.Exp(-z));
+                break;
             case Loss.BinaryCrossEntropy: Activations.Sigmoid(outputs, outputs); break;
         }
     }
+
+    /// <summary>
+    /// Up to this many outputs the generated one-row Predict applies an elementwise output activation inline, one
+    /// output at a time (the generator's unrolling limit), and the batched path does the same.
+    /// </summary>
+    internal const int InlineOutputs = 64;
 
     /// <summary>Each thread's batch workspaces, one per network type it has run (a few at most are kept).</summary>
     private static class Workspaces
