@@ -145,6 +145,7 @@ public static partial class Kernels
     /// Packs <paramref name="rows"/> rows of A over <paramref name="depth"/> steps into groups of
     /// <see cref="GroupRows"/> rows, each group's values for one p adjacent: group g starts at (its first row)·depth.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     private static void PackRows(ref float a, nint aRow, nint aStep, int rows, int depth, int tileRows, ref float packed)
     {
         for (int i = 0; i < rows;)
@@ -176,6 +177,7 @@ public static partial class Kernels
     /// <paramref name="tileVectors"/> vectors (the last one narrower), each panel's row for one p adjacent, then the
     /// columns short of a vector into one vector padded with zeros.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     private static void PackPanels<T>(ref float b, nint bRow, nint bStep, int depth, int columns, int tileVectors, ref float packed)
         where T : struct, ILanes<T>
     {
@@ -264,6 +266,7 @@ public static partial class Kernels
         Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref target, 7 * targetStride));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     private static void CopyTile(ref float source, nint sourceRow, ref float target, nint targetRow, int rows, int columns)
     {
         for (int r = 0; r < rows; r++)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 namespace NetDsl.Runtime;
 
 /// <summary>Counts correct predictions from the values the loss reads (logits for classifiers).</summary>
@@ -9,6 +10,7 @@ public static class Accuracy
     /// Categorical: the arg-max class matches the target's; binary: each output's side of 0.5 matches.
     /// Returns (correct, counted); counted is 0 for mean squared error, which has no accuracy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     public static (long Correct, long Counted) Count(Loss loss, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int width)
     {
         long correct = 0;

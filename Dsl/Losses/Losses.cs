@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace NetDsl.Runtime;
 
@@ -16,6 +17,7 @@ public static class Losses
     /// <summary>
     /// <c>L = scale · Σ (ŷ − y)²</c>; <c>∂L/∂ŷ = 2·scale·(ŷ − y)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     public static float MeanSquaredError(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, float scale, Span<float> gradient)
     {
         double sum = 0;
@@ -32,6 +34,7 @@ public static class Losses
     /// Sigmoid and binary cross-entropy together, from logits z:
     /// <c>L = scale · Σ max(z, 0) − z·y + log(1 + e^−|z|)</c>; <c>δ = scale · (σ(z) − y)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float scale, Span<float> delta)
     {
         double sum = 0;
@@ -61,6 +64,7 @@ public static class Losses
     /// Softmax and categorical cross-entropy together, per row of <paramref name="classes"/> logits:
     /// <c>L = scale · Σ_rows Σᵢ yᵢ·(logΣⱼe^zⱼ − zᵢ)</c>; <c>δ = scale · (softmax(z) − y)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     public static float CategoricalCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int classes, float scale, Span<float> delta)
     {
         double sum = 0;

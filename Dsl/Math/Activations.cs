@@ -54,6 +54,7 @@ public static class Activations
     public static void Relu(ReadOnlySpan<float> z, Span<float> a) => TensorPrimitives.Max(z, 0f, a);
 
     /// <summary><c>aᵢ = e^(zᵢ − max z) / Σⱼ e^(zⱼ − max z)</c> for each row of <paramref name="width"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     public static void Softmax(ReadOnlySpan<float> z, Span<float> a, int width)
     {
         for (int row = 0; row + width <= z.Length; row += width)
@@ -140,6 +141,7 @@ public static class Activations
     /// The softmax Jacobian applied to a gradient, row by row:
     /// <c>δᵢ ← aᵢ·(δᵢ − Σⱼ δⱼ·aⱼ)</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     public static void SoftmaxBackward(ReadOnlySpan<float> a, Span<float> delta, int width)
     {
         for (int row = 0; row + width <= a.Length; row += width)

@@ -92,6 +92,7 @@ public static class DataChecks
     // widest width, the last vector overlapping the one before instead of a scalar tail. (TensorPrimitives'
     // MaxMagnitude, which this replaced, keeps NaN and signs apart and took half a 100k-parameter training
     // step's bookkeeping on AVX2.) Needs at least four values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     private static bool AllFiniteVectorized(ReadOnlySpan<float> values)
     {
         ref uint bits = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(values));

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace NetDsl.Runtime;
 
@@ -234,6 +235,7 @@ public static class TrainingLoop
     private static string Show(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
     // Copies the chosen rows, in order, into a staging buffer.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     private static void Gather(ReadOnlySpan<float> source, ReadOnlySpan<int> rows, int width, Span<float> destination)
     {
         for (int i = 0; i < rows.Length; i++)
