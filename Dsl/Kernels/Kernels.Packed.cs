@@ -100,33 +100,46 @@ public static partial class Kernels
                                 panelRow = w;
                             }
                         }
-                        ref float cBlock = ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j);
-                        for (int i = 0; i < rows;)
-                        {
-                            int group = GroupRows(rows - i, tileRows);
-                            ref float aGroup = ref Unsafe.Add(ref aPacked, i * depth);
-                            ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
-                            if (vectors > 0)
-                            {
-                                RunTile<T>(group, vectors, ref aGroup, ref panel, panelRow, depth, ref cTile, n, mode);
-                            }
-                            else
-                            {
-                                // Fewer columns than a vector: the tile works in a buffer of whole vectors.
-                                ref float e = ref MemoryMarshal.GetReference(edge);
-                                if (mode != TileMode.Overwrite)
-                                    CopyTile(ref cTile, n, ref e, w, group, panelColumns);
-                                RunTile<T>(group, 1, ref aGroup, ref panel, w, depth, ref e, w, mode);
-                                CopyTile(ref e, w, ref cTile, n, group, panelColumns);
-                            }
-                            i += group;
-                        }
+                        RunPanel<T>(rows, tileRows, vectors, panelColumns, ref aPacked, ref panel, panelRow, depth,
+                            ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j), n, mode, edge);
                         if (packB)
                             panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One panel of B (<paramref name="vectors"/> whole vectors, or <paramref name="panelColumns"/> columns short of
+    /// one) against every row group of a packed block of <paramref name="rows"/> rows of A, into C from
+    /// <paramref name="cBlock"/>: whole-vector tiles in place, a short panel through <paramref name="edge"/>.
+    /// </summary>
+    private static void RunPanel<T>(int rows, int tileRows, int vectors, int panelColumns, ref float aPacked, ref float panel, nint panelRow,
+        int depth, ref float cBlock, nint n, TileMode mode, Span<float> edge)
+        where T : struct, ILanes<T>
+    {
+        int w = T.Count;
+        for (int i = 0; i < rows;)
+        {
+            int group = GroupRows(rows - i, tileRows);
+            ref float aGroup = ref Unsafe.Add(ref aPacked, i * depth);
+            ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
+            if (vectors > 0)
+            {
+                RunTile<T>(group, vectors, ref aGroup, ref panel, panelRow, depth, ref cTile, n, mode);
+            }
+            else
+            {
+                // Fewer columns than a vector: the tile works in a buffer of whole vectors.
+                ref float e = ref MemoryMarshal.GetReference(edge);
+                if (mode != TileMode.Overwrite)
+                    CopyTile(ref cTile, n, ref e, w, group, panelColumns);
+                RunTile<T>(group, 1, ref aGroup, ref panel, w, depth, ref e, w, mode);
+                CopyTile(ref e, w, ref cTile, n, group, panelColumns);
+            }
+            i += group;
         }
     }
 

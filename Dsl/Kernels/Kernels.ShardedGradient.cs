@@ -137,25 +137,8 @@ public static partial class Kernels
                     {
                         int vectors = Math.Min(tileVectors, (columns - j) / w);
                         int panelColumns = vectors > 0 ? vectors * w : columns - j;
-                        ref float cBlock = ref Unsafe.Add(ref c0, (nint)i0 * n + j0 + j);
-                        for (int i = 0; i < rows;)
-                        {
-                            int group = GroupRows(rows - i, tileRows);
-                            ref float aGroup = ref Unsafe.Add(ref aShard, i * depth);
-                            ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
-                            if (vectors > 0)
-                                RunTile<T>(group, vectors, ref aGroup, ref panel, vectors * w, depth, ref cTile, n, mode);
-                            else
-                            {
-                                // Fewer columns than a vector: the tile works in a buffer of whole vectors.
-                                ref float e = ref MemoryMarshal.GetReference(edge);
-                                if (mode != TileMode.Overwrite)
-                                    CopyTile(ref cTile, n, ref e, w, group, panelColumns);
-                                RunTile<T>(group, 1, ref aGroup, ref panel, w, depth, ref e, w, mode);
-                                CopyTile(ref e, w, ref cTile, n, group, panelColumns);
-                            }
-                            i += group;
-                        }
+                        RunPanel<T>(rows, tileRows, vectors, panelColumns, ref aShard, ref panel, Math.Max(vectors, 1) * w, depth,
+                            ref Unsafe.Add(ref c0, (nint)i0 * n + j0 + j), n, mode, edge);
                         panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
                     }
