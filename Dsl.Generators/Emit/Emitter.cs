@@ -353,6 +353,7 @@ internal static class Emitter
         var weighted = shape.Layers.Where(l => l.ParameterCount > 0).ToList();
         var operands = weighted.Select(l => l.Emitter.WeightGradientOperands(l)).ToList();
         if (weighted.Count == 0 || operands.Any(o => o is null)) return;
+        w.Line("/// <summary>Each dense layer's inputs x (null: the network's) and deltas δ, from which a trainer takes dW = δᵀ·x and db = Σ δ over a batch's shards itself.</summary>");
         w.Line("public override (float[]? Inputs, float[] Deltas)? WeightGradientOperands(int layer) => layer switch");
         w.Line("{");
         for (int i = 0; i < weighted.Count; i++)

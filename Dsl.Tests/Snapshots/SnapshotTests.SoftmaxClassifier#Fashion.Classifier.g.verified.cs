@@ -259,6 +259,7 @@ namespace Fashion
             public readonly float[] OutputActivations = new float[maxRows * 10]; // the logits z
             public readonly float[] OutputDeltas = new float[maxRows * 10];
             public override float[] LossInputs => OutputActivations;
+            /// <summary>Each dense layer's inputs x (null: the network's) and deltas δ, from which a trainer takes dW = δᵀ·x and db = Σ δ over a batch's shards itself.</summary>
             public override (float[]? Inputs, float[] Deltas)? WeightGradientOperands(int layer) => layer switch
             {
                 0 => (null, HiddenDeltas), // Hidden

@@ -234,6 +234,7 @@ namespace Wide
             public readonly float[] OutputActivations = new float[maxRows * 4];
             public readonly float[] OutputDeltas = new float[maxRows * 4];
             public override float[] LossInputs => OutputActivations;
+            /// <summary>Each dense layer's inputs x (null: the network's) and deltas δ, from which a trainer takes dW = δᵀ·x and db = Σ δ over a batch's shards itself.</summary>
             public override (float[]? Inputs, float[] Deltas)? WeightGradientOperands(int layer) => layer switch
             {
                 0 => (null, HiddenDeltas), // Hidden
