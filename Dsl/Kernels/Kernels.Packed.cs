@@ -9,10 +9,11 @@ namespace NetDsl.Runtime;
 
 /// <summary>
 /// The packed, cache-blocked product every matrix kernel runs on (the BLIS/MLAS scheme): C = Σ_p A(i, p)·B(p, j)
-/// in blocks of <see cref="DepthBlock"/> steps of p; for each, A is packed a block of <see cref="RowBlock"/> rows
-/// at a time into row groups (the group's values for one p adjacent) that stay in L2, and B one panel of a few
-/// vectors of columns at a time (one row of the panel per p, adjacent) that stays in L1; a register tile of up to
-/// 8 rows × 3 vectors multiplies a row group by a panel. The edges are smaller tiles (4, 2, 1 rows; 2, 1 vectors)
+/// in blocks of <see cref="DepthBlock"/> steps of p; for each, B is packed into panels of a few vectors of columns
+/// (one row of the panel per p, adjacent) that stay in L1, and a register tile of up to 8 rows × 3 vectors multiplies
+/// a group of rows of A, read where they lie, by a panel, <see cref="RowBlock"/> rows at a time.
+/// (MLAS reads A in place too: the tile broadcasts one A value per row and step, so A's layout costs no vector loads,
+/// and packing it cost more than it saved: up to a fifth of a weight gradient's time.) The edges are smaller tiles (4, 2, 1 rows; 2, 1 vectors)
 /// and, for the last columns short of a vector, a panel padded with zeros whose tile is written through a buffer.
 /// </summary>
 /// <remarks>
@@ -26,7 +27,7 @@ public static partial class Kernels
     /// <summary>Steps of p per block: a B panel of 128 × 48 floats is 24 KB, within L1.</summary>
     private const int DepthBlock = 128;
 
-    /// <summary>Rows of A packed at a time: 192 × 128 floats, 96 KB, within L2.</summary>
+    /// <summary>Rows of A a packed B block meets at a time: 192 × 128 floats of A, 96 KB, within L2.</summary>
     private const int RowBlock = 192;
 
     /// <summary>Up to this many rows of A, B in rows is read where it lies: packing it would cost more than it saves.</summary>
@@ -36,8 +37,6 @@ public static partial class Kernels
     private const int ColumnBlock = 1024;
 
     /// <summary>Each thread's packing buffers, made at its first packed product and grown to the largest block it meets: no allocation after that.</summary>
-    [ThreadStatic] private static float[]? t_packedA;
-
     [ThreadStatic] private static float[]? t_packedB;
 
     /// <summary>
@@ -59,9 +58,7 @@ public static partial class Kernels
         int tileRows = largeTiles ? 8 : 6, tileVectors = largeTiles ? 3 : 2, w = T.Count;
         // A column block packs into panels of whole vectors plus, for its last columns, one padded vector.
         int blockColumns = Math.Min(ColumnBlock, n);
-        float[] packedA = Buffer(ref t_packedA, Math.Min(RowBlock, m) * Math.Min(DepthBlock, k) + 8);
         float[] packedB = Buffer(ref t_packedB, Math.Min(DepthBlock, k) * (blockColumns + w));
-        ref float aPacked = ref MemoryMarshal.GetArrayDataReference(packedA);
         ref float bPacked = ref MemoryMarshal.GetArrayDataReference(packedB);
         Span<float> edge = stackalloc float[8 * 16];
         // B is packed unless it already lies in rows (B(p, j) = b[p·bRow + j]) and few rows of A would reuse a packed panel.
@@ -79,7 +76,7 @@ public static partial class Kernels
                 for (int i0 = 0; i0 < m; i0 += RowBlock)
                 {
                     int rows = Math.Min(RowBlock, m - i0);
-                    PackRows(ref Unsafe.Add(ref a, i0 * aRow + p0 * aStep), aRow, aStep, rows, depth, tileRows, ref aPacked);
+                    ref float aBlock = ref Unsafe.Add(ref a, i0 * aRow + p0 * aStep);
                     scoped ref float panel = ref bPacked;
                     for (int j = 0; j < columns;)
                     {
@@ -100,7 +97,7 @@ public static partial class Kernels
                                 panelRow = w;
                             }
                         }
-                        RunPanel<T>(rows, tileRows, vectors, panelColumns, ref aPacked, ref panel, panelRow, depth,
+                        RunPanel<T>(rows, tileRows, vectors, panelColumns, ref aBlock, aRow, aStep, ref panel, panelRow, depth,
                             ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j), n, mode, edge);
                         if (packB)
                             panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
@@ -113,10 +110,10 @@ public static partial class Kernels
 
     /// <summary>
     /// One panel of B (<paramref name="vectors"/> whole vectors, or <paramref name="panelColumns"/> columns short of
-    /// one) against every row group of a packed block of <paramref name="rows"/> rows of A, into C from
+    /// one) against every row group of <paramref name="rows"/> rows of A (A(i, p) at i·<paramref name="aRow"/> + p·<paramref name="aStep"/>), into C from
     /// <paramref name="cBlock"/>: whole-vector tiles in place, a short panel through <paramref name="edge"/>.
     /// </summary>
-    private static void RunPanel<T>(int rows, int tileRows, int vectors, int panelColumns, ref float aPacked, ref float panel, nint panelRow,
+    private static void RunPanel<T>(int rows, int tileRows, int vectors, int panelColumns, ref float aBlock, nint aRow, nint aStep, ref float panel, nint panelRow,
         int depth, ref float cBlock, nint n, TileMode mode, Span<float> edge)
         where T : struct, ILanes<T>
     {
@@ -124,11 +121,11 @@ public static partial class Kernels
         for (int i = 0; i < rows;)
         {
             int group = GroupRows(rows - i, tileRows);
-            ref float aGroup = ref Unsafe.Add(ref aPacked, i * depth);
+            ref float aGroup = ref Unsafe.Add(ref aBlock, i * aRow);
             ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
             if (vectors > 0)
             {
-                RunTile<T>(group, vectors, ref aGroup, ref panel, panelRow, depth, ref cTile, n, mode);
+                RunTile<T>(group, vectors, ref aGroup, aRow, aStep, ref panel, panelRow, depth, ref cTile, n, mode);
             }
             else
             {
@@ -136,7 +133,7 @@ public static partial class Kernels
                 ref float e = ref MemoryMarshal.GetReference(edge);
                 if (mode != TileMode.Overwrite)
                     CopyTile(ref cTile, n, ref e, w, group, panelColumns);
-                RunTile<T>(group, 1, ref aGroup, ref panel, w, depth, ref e, w, mode);
+                RunTile<T>(group, 1, ref aGroup, aRow, aStep, ref panel, w, depth, ref e, w, mode);
                 CopyTile(ref e, w, ref cTile, n, group, panelColumns);
             }
             i += group;
@@ -153,37 +150,6 @@ public static partial class Kernels
     /// <summary>The rows of the next tile: a whole one, else the largest of 4, 2, 1 that fits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int GroupRows(int left, int tileRows) => left >= tileRows ? tileRows : left >= 4 ? 4 : left >= 2 ? 2 : 1;
-
-    /// <summary>
-    /// Packs <paramref name="rows"/> rows of A over <paramref name="depth"/> steps into groups of
-    /// <see cref="GroupRows"/> rows, each group's values for one p adjacent: group g starts at (its first row)·depth.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
-    private static void PackRows(ref float a, nint aRow, nint aStep, int rows, int depth, int tileRows, ref float packed)
-    {
-        for (int i = 0; i < rows;)
-        {
-            int group = GroupRows(rows - i, tileRows);
-            ref float target = ref Unsafe.Add(ref packed, i * depth);
-            ref float source = ref Unsafe.Add(ref a, i * aRow);
-            int p = 0;
-            if (aStep == 1 && Avx.IsSupported)
-            {
-                // Rows along p (A row-major): 8×8 transposes; a group under 8 rows repeats its last row and the
-                // surplus of each store is overwritten by the next one (the buffer has a vector of slack at its end).
-                for (; p <= depth - 8; p += 8)
-                    Transpose8x8(ref Unsafe.Add(ref source, p), aRow, group, ref Unsafe.Add(ref target, p * group), group);
-            }
-
-            for (int r = 0; r < group; r++)
-            {
-                ref float row = ref Unsafe.Add(ref source, r * aRow);
-                for (int q = p; q < depth; q++)
-                    Unsafe.Add(ref target, q * group + r) = Unsafe.Add(ref row, q * aStep);
-            }
-            i += group;
-        }
-    }
 
     /// <summary>
     /// Packs <paramref name="columns"/> columns of B over <paramref name="depth"/> steps into panels of
@@ -288,35 +254,37 @@ public static partial class Kernels
     }
 
     /// <summary>The tile instantiation for <paramref name="rows"/> × <paramref name="vectors"/>.</summary>
-    private static void RunTile<T>(int rows, int vectors, ref float a, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode)
+    private static void RunTile<T>(int rows, int vectors, ref float a, nint aRow, nint aStep, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode)
         where T : struct, ILanes<T>
     {
         switch (rows * 4 + vectors)
         {
-            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 6 * 4 + 1: Tile<T, Six, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 4 * 4 + 1: Tile<T, Four, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 2 * 4 + 1: Tile<T, Two, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 1 * 4 + 3: Tile<T, One, Three>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 1 * 4 + 2: Tile<T, One, Two>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
-            default: Tile<T, One, One>(ref a, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 6 * 4 + 1: Tile<T, Six, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 4 * 4 + 1: Tile<T, Four, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 2 * 4 + 1: Tile<T, Two, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 1 * 4 + 3: Tile<T, One, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 1 * 4 + 2: Tile<T, One, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            default: Tile<T, One, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
         }
     }
 
     /// <summary>
     /// One register tile: C[rows × vectors·w] (+)= A group · B panel over <paramref name="depth"/> steps. Per step,
     /// the panel's vectors are loaded once and each row's A value broadcast once: rows·vectors FMAs for
-    /// rows + vectors loads. The <paramref name="mode"/> says where the accumulators start and where they go.
+    /// rows + vectors loads. Row r's value for step p is a[r·<paramref name="aRow"/> + p·<paramref name="aStep"/>]:
+    /// A rows along p (aStep 1) or a transposed A (aRow 1), either read where it lies.
+    /// The <paramref name="mode"/> says where the accumulators start and where they go.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget and all the registers, optimised at its first call
-    private static void Tile<T, TRows, TVectors>(ref float a, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode)
+    private static void Tile<T, TRows, TVectors>(ref float a, nint aRow, nint aStep, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode)
         where T : struct, ILanes<T>
         where TRows : struct, IConstant
         where TVectors : struct, IConstant
@@ -374,41 +342,41 @@ public static partial class Kernels
             c00 = T.MultiplyAdd(x, b0, c00); if (vectors > 1) c01 = T.MultiplyAdd(x, b1, c01); if (vectors > 2) c02 = T.MultiplyAdd(x, b2, c02);
             if (rows > 1)
             {
-                x = T.Broadcast(Unsafe.Add(ref a, 1));
+                x = T.Broadcast(Unsafe.Add(ref a, 1 * aRow));
                 c10 = T.MultiplyAdd(x, b0, c10); if (vectors > 1) c11 = T.MultiplyAdd(x, b1, c11); if (vectors > 2) c12 = T.MultiplyAdd(x, b2, c12);
             }
             if (rows > 2)
             {
-                x = T.Broadcast(Unsafe.Add(ref a, 2));
+                x = T.Broadcast(Unsafe.Add(ref a, 2 * aRow));
                 c20 = T.MultiplyAdd(x, b0, c20); if (vectors > 1) c21 = T.MultiplyAdd(x, b1, c21); if (vectors > 2) c22 = T.MultiplyAdd(x, b2, c22);
             }
             if (rows > 3)
             {
-                x = T.Broadcast(Unsafe.Add(ref a, 3));
+                x = T.Broadcast(Unsafe.Add(ref a, 3 * aRow));
                 c30 = T.MultiplyAdd(x, b0, c30); if (vectors > 1) c31 = T.MultiplyAdd(x, b1, c31); if (vectors > 2) c32 = T.MultiplyAdd(x, b2, c32);
             }
             if (rows > 4)
             {
-                x = T.Broadcast(Unsafe.Add(ref a, 4));
+                x = T.Broadcast(Unsafe.Add(ref a, 4 * aRow));
                 c40 = T.MultiplyAdd(x, b0, c40); if (vectors > 1) c41 = T.MultiplyAdd(x, b1, c41); if (vectors > 2) c42 = T.MultiplyAdd(x, b2, c42);
             }
             if (rows > 5)
             {
-                x = T.Broadcast(Unsafe.Add(ref a, 5));
+                x = T.Broadcast(Unsafe.Add(ref a, 5 * aRow));
                 c50 = T.MultiplyAdd(x, b0, c50); if (vectors > 1) c51 = T.MultiplyAdd(x, b1, c51); if (vectors > 2) c52 = T.MultiplyAdd(x, b2, c52);
             }
             if (rows > 6)
             {
-                x = T.Broadcast(Unsafe.Add(ref a, 6));
+                x = T.Broadcast(Unsafe.Add(ref a, 6 * aRow));
                 c60 = T.MultiplyAdd(x, b0, c60); if (vectors > 1) c61 = T.MultiplyAdd(x, b1, c61); if (vectors > 2) c62 = T.MultiplyAdd(x, b2, c62);
             }
             if (rows > 7)
             {
-                x = T.Broadcast(Unsafe.Add(ref a, 7));
+                x = T.Broadcast(Unsafe.Add(ref a, 7 * aRow));
                 c70 = T.MultiplyAdd(x, b0, c70); if (vectors > 1) c71 = T.MultiplyAdd(x, b1, c71); if (vectors > 2) c72 = T.MultiplyAdd(x, b2, c72);
             }
 
-            a = ref Unsafe.Add(ref a, rows);
+            a = ref Unsafe.Add(ref a, aStep);
             b = ref Unsafe.Add(ref b, bRow);
         }
 

@@ -90,33 +90,21 @@ public static partial class Kernels
         where T : struct, ILanes<T>
     {
         int tileRows = largeTiles ? 8 : 6, tileVectors = largeTiles ? 3 : 2, w = T.Count;
-        int maxDepth = 0, totalDepth = 0;
+        int maxDepth = 0;
         foreach (var shard in shards)
-        {
             maxDepth = Math.Max(maxDepth, shard.Rows);
-            totalDepth += shard.Rows;
-        }
         int blockColumns = Math.Min(ShardColumnBlock, n);
-        // A row block's δ columns of every shard are packed once and serve every column block.
-        float[] packedA = Buffer(ref t_packedA, Math.Min(RowBlock, m) * totalDepth + 8);
         float[] packedB = Buffer(ref t_packedB, maxDepth * (blockColumns + w));
-        ref float aPacked = ref MemoryMarshal.GetArrayDataReference(packedA);
         ref float bPacked = ref MemoryMarshal.GetArrayDataReference(packedB);
         ref float c0 = ref MemoryMarshal.GetReference(c);
         Span<float> edge = stackalloc float[8 * 16];
         for (int i0 = 0; i0 < m; i0 += RowBlock)
         {
             int rows = Math.Min(RowBlock, m - i0);
-            // δᵀ(i, p) = δ[p·units + i], shard after shard.
-            for (int s = 0, at = 0; s < shards.Length; at += rows * shards[s].Rows, s++)
-                if (shards[s].Rows > 0)
-                    PackRows(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(shards[s].Deltas), shards[s].DeltaStart + firstUnit + i0),
-                        1, units, rows, shards[s].Rows, tileRows, ref Unsafe.Add(ref aPacked, at));
             for (int j0 = 0; j0 < n; j0 += ShardColumnBlock)
             {
                 int columns = Math.Min(ShardColumnBlock, n - j0);
-                ref float aShard = ref aPacked;
-                for (int s = 0; s < shards.Length; aShard = ref Unsafe.Add(ref aShard, rows * shards[s].Rows), s++)
+                for (int s = 0; s < shards.Length; s++)
                 {
                     var shard = shards[s];
                     int depth = shard.Rows;
@@ -129,7 +117,8 @@ public static partial class Kernels
                                 MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c0, (nint)(i0 + i) * n + j0), columns).Clear();
                         continue;
                     }
-                    // x(p, j) = x[p·n + j].
+                    // δᵀ(i, p) = δ[p·units + i], read where it lies; x(p, j) = x[p·n + j], packed.
+                    ref float deltas = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(shard.Deltas), shard.DeltaStart + firstUnit + i0);
                     ref float input = ref MemoryMarshal.GetArrayDataReference(shard.Inputs);
                     PackPanels<T>(ref Unsafe.Add(ref input, shard.InputStart + j0), n, 1, depth, columns, tileVectors, ref bPacked);
                     scoped ref float panel = ref bPacked;
@@ -137,7 +126,7 @@ public static partial class Kernels
                     {
                         int vectors = Math.Min(tileVectors, (columns - j) / w);
                         int panelColumns = vectors > 0 ? vectors * w : columns - j;
-                        RunPanel<T>(rows, tileRows, vectors, panelColumns, ref aShard, ref panel, Math.Max(vectors, 1) * w, depth,
+                        RunPanel<T>(rows, tileRows, vectors, panelColumns, ref deltas, 1, units, ref panel, Math.Max(vectors, 1) * w, depth,
                             ref Unsafe.Add(ref c0, (nint)i0 * n + j0 + j), n, mode, edge);
                         panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
