@@ -81,4 +81,36 @@ public sealed class ActivationTests
             Assert.Equal("delta", e.ParamName);
         }
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(10)]
+    [InlineData(17)]
+    [InlineData(100)]
+    public void Softmax_GivesARowTheSameBitsAloneAsInABatch(int width)
+    {
+        // A batch of rows takes its exponentials in one pass from Activations.WholeSpanExp on; a one-row Predict takes them row by row.
+        const int rows = 37;
+        float[] z = Random(rows * width, width, -30f, 30f);
+        var batch = new float[z.Length];
+        Activations.Softmax(z, batch, width);
+        for (int r = 0; r < rows; r++)
+        {
+            var alone = new float[width];
+            Activations.Softmax(z.AsSpan(r * width, width), alone, width);
+            for (int i = 0; i < width; i++)
+                AssertBits(alone[i], batch[r * width + i], $"row {r} of width {width}", i);
+        }
+        // And each row is a distribution: the exponentials of z less its maximum, over their sum.
+        for (int r = 0; r < rows; r++)
+        {
+            double max = z.Skip(r * width).Take(width).Max();
+            double sum = z.Skip(r * width).Take(width).Sum(v => Math.Exp(v - max));
+            for (int i = 0; i < width; i++)
+                Assert.Equal(Math.Exp(z[r * width + i] - max) / sum, batch[r * width + i], 5e-6);
+        }
+    }
 }

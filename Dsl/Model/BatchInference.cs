@@ -5,20 +5,28 @@ namespace NetDsl.Runtime;
 /// <summary>
 /// Predict on more than one row: the generated Predict hands such batches here. They run through the network's
 /// batched forward pass (the one Evaluate uses: the matrix kernels, dropout off) in equal chunks of at most
-/// <see cref="ChunkRows"/> rows, across the cores when there are several chunks and no other batch has them;
-/// then the output activation the loss fuses in training is applied. Each thread keeps a workspace per network
+/// <see cref="ChunkRows"/> rows across the cores, when there are several such chunks and no other batch has them,
+/// or else on the caller's thread in chunks of at most <see cref="SerialChunkRows"/>; then the output activation the
+/// loss fuses in training is applied. Each thread keeps a workspace per network
 /// type, so once a thread has run a network's batch, Predict allocates nothing there again.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class BatchInference
 {
     /// <summary>
-    /// The most rows per chunk (a workspace's size). A batch is cut into as few chunks as hold it, of equal size
-    /// (give or take a row): by its row count alone, never by the cores or by whether the pool is free, so a row
-    /// gets the same bits however the batch runs; and a batch of several chunks has at least 64 rows in each,
-    /// enough for the kernels' packed products, which sum a row alike whatever the rows around it.
+    /// The most rows per chunk when the cores share a batch. A batch is cut into as few chunks as hold it, of equal
+    /// size (give or take a row), so a batch of several chunks has at least 64 rows in each: enough for the kernels'
+    /// packed products, which sum a row alike whatever the rows around it. So a row gets the same bits however the
+    /// batch is cut and run; they differ only between batches under <see cref="Kernels.PackedFrom"/> rows (always
+    /// one chunk) and larger ones.
     /// </summary>
     internal const int ChunkRows = 128;
+
+    /// <summary>
+    /// The most rows per chunk on one thread: fewer chunks, so each layer's weights are packed for the products
+    /// fewer times (a 784-128 layer's pack is about a twentieth of a 128-row chunk's time).
+    /// </summary>
+    internal const int SerialChunkRows = 512;
 
     /// <summary>
     /// 1 keeps every batch on its caller's thread (the one-thread inference benchmarks set it); any other value
@@ -30,13 +38,20 @@ public static class BatchInference
     public static void Run(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
     {
         ArgumentNullException.ThrowIfNull(network);
-        int chunks = (rows + ChunkRows - 1) / ChunkRows;
-        int chunkRows = (rows + chunks - 1) / chunks;
-        chunks = (rows + chunkRows - 1) / chunkRows;
+        var (chunkRows, chunks) = Cut(rows, ChunkRows);
         if (chunks > 1 && MaxDegreeOfParallelism != 1 && ParallelBatch.TryRun(network, inputs, outputs, rows, chunkRows, chunks))
             return;
+        (chunkRows, chunks) = Cut(rows, SerialChunkRows);
         for (int chunk = 0; chunk < chunks; chunk++)
             RunChunk(network, inputs, outputs, rows, chunkRows, chunk);
+    }
+
+    /// <summary>As few chunks of at most <paramref name="most"/> rows as hold <paramref name="rows"/>, of equal size give or take a row.</summary>
+    private static (int ChunkRows, int Chunks) Cut(int rows, int most)
+    {
+        int chunks = (rows + most - 1) / most;
+        int chunkRows = (rows + chunks - 1) / chunks;
+        return (chunkRows, (rows + chunkRows - 1) / chunkRows);
     }
 
     /// <summary>Rows chunk·<paramref name="chunkRows"/> on: the forward pass, its outputs copied out, the fused activation applied.</summary>
@@ -44,7 +59,7 @@ public static class BatchInference
     {
         int start = chunk * chunkRows, count = Math.Min(chunkRows, rows - start);
         int inputSize = network.InputSize, outputSize = network.OutputSize;
-        NetworkWorkspace workspace = Workspaces.For(network);
+        NetworkWorkspace workspace = Workspaces.For(network, count);
         Span<float> target = outputs.Slice(start * outputSize, count * outputSize);
         network.ComputeLossInputs(inputs.Slice(start * inputSize, count * inputSize), count, workspace).CopyTo(target);
         ApplyFusedActivation(network.Loss, target, outputSize);
@@ -73,7 +88,7 @@ public static class BatchInference
     /// </summary>
     internal const int InlineOutputs = 64;
 
-    /// <summary>Each thread's batch workspaces, one per network type it has run (a few at most are kept).</summary>
+    /// <summary>Each thread's batch workspaces, one per network type it has run (a few at most are kept), each as large as the largest chunk it ran.</summary>
     private static class Workspaces
     {
         private const int Kept = 4;
@@ -82,7 +97,7 @@ public static class BatchInference
         [ThreadStatic] private static NetworkWorkspace?[]? t_workspaces;
         [ThreadStatic] private static int t_next;
 
-        public static NetworkWorkspace For(INetworkModel network)
+        public static NetworkWorkspace For(INetworkModel network, int rows)
         {
             Type type = network.GetType();
             Type?[] types = t_types ??= new Type?[Kept];
@@ -90,14 +105,14 @@ public static class BatchInference
             for (int i = 0; i < Kept; i++)
             {
                 if (types[i] == type)
-                    return workspaces[i]!;
+                    return workspaces[i]!.MaxRows >= rows ? workspaces[i]! : workspaces[i] = network.CreateWorkspace(Math.Max(rows, ChunkRows));
             }
 
             // A network type this thread has not run (or not lately): replace the oldest.
             int slot = t_next;
             t_next = (slot + 1) % Kept;
             types[slot] = type;
-            return workspaces[slot] = network.CreateWorkspace(ChunkRows);
+            return workspaces[slot] = network.CreateWorkspace(Math.Max(rows, ChunkRows));
         }
     }
 }
