@@ -191,6 +191,39 @@ public class KernelTests
         Assert.Equal([11f, 22f, 14f, 25f], c);
     }
 
+    // ---- MultiplyTransposedRelu: C = max(0, A·Bᵀ + bias), the ReLU applied as the tiles store C ----
+
+    private static MultiplyTransposedFn MultiplyTransposedReluPath(string path) => Parse(path) is { } p
+        ? (a, b, bias, c, m, n, k) => Kernels.MultiplyTransposed(p.Width, p.Blocking, a, b, bias, c, m, n, k, relu: true)
+        : Kernels.MultiplyTransposedRelu;
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void MultiplyTransposedRelu_GivesTheBitsOfTheProductThenRelu(string path)
+    {
+        // Packed and dot-product shapes, columns short of a vector (33, 65, 129), depths of one and of several blocks.
+        SkipUnlessAvailable(path);
+        var fused = MultiplyTransposedReluPath(path);
+        var plain = MultiplyTransposedPath(path);
+        int seed = 0;
+        foreach (int m in new[] { 0, 1, 3, 5, 31, 32, 33, 70 })
+            foreach (int n in new[] { 1, 10, 16, 33, 65, 129 })
+                foreach (int k in new[] { 1, 17, 128, 300 })
+                    foreach (bool withBias in new[] { true, false })
+                    {
+                        float[] a = Random(m * k, ++seed), b = Random(n * k, seed + 1000), bias = withBias ? Random(n, seed + 2000) : [];
+                        float[] expected = Output(m * n), actual = Output(m * n);
+                        plain(a, b, bias, expected, m, n, k);
+                        Activations.Relu(expected.AsSpan(0, m * n), expected.AsSpan(0, m * n));
+                        fused(a, b, bias, actual, m, n, k);
+                        string shape = $"m={m} n={n} k={k} bias={withBias}";
+                        for (int i = 0; i < m * n; i++)
+                            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                                Assert.Fail($"{shape} C[{i / n},{i % n}]: expected {expected[i]:R} (the product, then ReLU), got {actual[i]:R}");
+                        AssertTailUntouched(actual, m * n, shape);
+                    }
+    }
+
     // ---- TransposedMultiply: C = Aᵀ·B ----
 
     private static void CheckTransposedMultiply(ProductFn kernel, int m, int n, int k, int seed)

@@ -62,6 +62,12 @@ internal sealed class ActivationDefinition
     /// <summary>The runtime's span derivative, <c>(ReadOnlySpan&lt;float&gt; a, Span&lt;float&gt; delta[, int width])</c>, turning dL/da into δ in place; null for the identity.</summary>
     public string? SpanDerivative { get; init; }
 
+    /// <summary>
+    /// The runtime's product that applies this activation as it stores its result, with the bias:
+    /// a = f(x·Wᵀ + b) in one call with <c>Kernels.MultiplyTransposed</c>'s arguments; null where the activation is a pass of its own.
+    /// </summary>
+    public string? FusedProduct { get; init; }
+
     /// <summary>Elementwise: the statement-free expression of a from <paramref name="z"/>.</summary>
     public string Apply(string z) => (Scalar ?? throw Missing(nameof(Scalar)))(z);
 
@@ -123,6 +129,7 @@ internal static class ActivationDefinitions
             ScalarDerivative = i => $"a[{i}] > 0f ? d[{i}] : 0f",
             SpanFunction = Runtime + "Relu",
             SpanDerivative = Runtime + "ReluBackward",
+            FusedProduct = "global::NetDsl.Runtime.Kernels.MultiplyTransposedRelu",
         },
         new(ActivationKind.Softmax, "softmax", ActivationShape.RowWise)
         {

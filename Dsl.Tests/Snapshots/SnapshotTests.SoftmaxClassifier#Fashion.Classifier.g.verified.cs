@@ -180,10 +180,8 @@ namespace Fashion
         private static void ForwardHidden(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows)
         {
             global::System.Span<float> a = outputs.Slice(0, rows * 128);
-            // z = x·Wᵀ + b, all rows at once: [rows × 784]·[784 × 128] + b
-            global::NetDsl.Runtime.Kernels.MultiplyTransposed(inputs.Slice(0, rows * 784), parameters.Slice(0, 100352), parameters.Slice(100352, 128), a, rows, 128, 784);
-            // a = max(0, z)
-            global::NetDsl.Runtime.Activations.Relu(a, a);
+            // z = x·Wᵀ + b, all rows at once: [rows × 784]·[784 × 128] + b; a = max(0, z), applied as the product stores it
+            global::NetDsl.Runtime.Kernels.MultiplyTransposedRelu(inputs.Slice(0, rows * 784), parameters.Slice(0, 100352), parameters.Slice(100352, 128), a, rows, 128, 784);
         }
 
         /// <summary>Hidden: dense 784 → 128, ReLU, backward.</summary>

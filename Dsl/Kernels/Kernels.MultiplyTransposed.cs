@@ -31,22 +31,38 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// C[m×n] = max(0, A[m×k] · B[n×k]ᵀ + bias[n]): a ReLU dense layer's forward pass. The packed product adds the bias
+    /// and takes the maximum as each register tile stores C, instead of two more passes over C; the bits are those of
+    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>
+    /// followed by <see cref="Activations.Relu"/>.
+    /// </summary>
+    /// <inheritdoc cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>
+    public static void MultiplyTransposedRelu(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    {
+        MultiplyTransposed(Lanes.WidestFor(k), MachineBlocking, a, b, bias, c, m, n, k, relu: true);
+    }
+
+    /// <summary>
     /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>
     /// on the given path and register blocks, whatever the size and the machine (a width this machine does not
     /// accelerate runs emulated, slowly; <see cref="SimdWidth.Scalar"/> has no blocks): for tests and benchmarks.
+    /// With <paramref name="relu"/>, <see cref="MultiplyTransposedRelu"/>.
     /// </summary>
-    internal static void MultiplyTransposed(SimdWidth path, KernelBlocking blocking, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    internal static void MultiplyTransposed(SimdWidth path, KernelBlocking blocking, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k,
+        bool relu = false)
     {
         ValidateMultiplyTransposed(a, b, bias, c, m, n, k);
         bool large = blocking == KernelBlocking.Large;
-        switch (path)
+        bool fused = path switch
         {
-            case SimdWidth.Vector512: MultiplyTransposedCore<Lanes512>(a, b, bias, c, m, n, k, large); break;
-            case SimdWidth.Vector256: MultiplyTransposedCore<Lanes256>(a, b, bias, c, m, n, k, large); break;
-            case SimdWidth.Vector128: MultiplyTransposedCore<Lanes128>(a, b, bias, c, m, n, k, large); break;
-            case SimdWidth.Scalar: MultiplyTransposedScalarCore(a, b, bias, c, m, n, k); break;
-            default: throw UnknownPath(path);
-        }
+            SimdWidth.Vector512 => MultiplyTransposedCore<Lanes512>(a, b, bias, c, m, n, k, large, relu),
+            SimdWidth.Vector256 => MultiplyTransposedCore<Lanes256>(a, b, bias, c, m, n, k, large, relu),
+            SimdWidth.Vector128 => MultiplyTransposedCore<Lanes128>(a, b, bias, c, m, n, k, large, relu),
+            SimdWidth.Scalar => MultiplyTransposedScalarCore(a, b, bias, c, m, n, k),
+            _ => throw UnknownPath(path),
+        };
+        if (relu && !fused)
+            Activations.Relu(c[..(m * n)], c[..(m * n)]);
     }
 
     private static void ValidateMultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
@@ -72,20 +88,19 @@ public static partial class Kernels
     /// </summary>
     internal const int PackedFrom = 32;
 
-    private static void MultiplyTransposedCore<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool largeBlocks)
+    /// <summary>C = A·Bᵀ + bias on one path; true when it applied <paramref name="relu"/> too (the packed product does, as it stores C).</summary>
+    private static bool MultiplyTransposedCore<T>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool largeBlocks,
+        bool relu)
         where T : struct, ILanes<T>
     {
         if (m >= PackedFrom && n >= PackedFrom)
         {
-            // A(i, p) = a[i·k + p], B(p, j) = b[j·k + p]: the product in p order, then + bias.
+            // A(i, p) = a[i·k + p], B(p, j) = b[j·k + p]: the product in p order, then + bias and the ReLU as each tile stores C.
+            var epilogue = (bias.IsEmpty ? TileEpilogue.None : TileEpilogue.Bias) | (relu ? TileEpilogue.Relu : TileEpilogue.None);
+            ref float cStart = ref MemoryMarshal.GetReference(c);
             PackedMultiply<T>(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(b), 1, k,
-                ref MemoryMarshal.GetReference(c), m, n, k, largeBlocks);
-            if (!bias.IsEmpty)
-            {
-                for (int i = 0; i < m; i++)
-                    TensorPrimitives.Add(c.Slice(i * n, n), bias[..n], c.Slice(i * n, n));
-            }
-            return;
+                ref cStart, m, n, k, largeBlocks, ref bias.IsEmpty ? ref cStart : ref MemoryMarshal.GetReference(bias), epilogue);
+            return true;
         }
 
         ref float a0 = ref MemoryMarshal.GetReference(a);
@@ -100,7 +115,7 @@ public static partial class Kernels
             // A row or a few (a one-row Predict): B streams past once, eight units at a time, each row of A loaded
             // once per step for all eight; the blocks below would compute their four rows whatever m is.
             RowTiles<T>(ref a0, ref b0, ref c0, ref bias0, hasBias, m, n, k, largeBlocks);
-            return;
+            return false;
         }
 
         // Units outer, rows inner: the block of B rows (units·k floats) stays in L1 while the rows of A stream past.
@@ -122,6 +137,7 @@ public static partial class Kernels
                     Dot4x2<T>(ref aBlock, ref bBlock, k, rows, units, ref cBlock, n, ref Unsafe.Add(ref bias0, j), hasBias);
             }
         }
+        return false;
     }
 
     /// <summary>
@@ -384,7 +400,8 @@ public static partial class Kernels
         }
     }
 
-    private static void MultiplyTransposedScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    /// <summary>The scalar path: dot products in k order, then + bias. It applies no ReLU (false).</summary>
+    private static bool MultiplyTransposedScalarCore(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
     {
         for (int i = 0; i < m; i++)
         {
@@ -400,5 +417,6 @@ public static partial class Kernels
                 c[i * n + j] = sum;
             }
         }
+        return false;
     }
 }

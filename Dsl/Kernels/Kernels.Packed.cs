@@ -46,11 +46,20 @@ public static partial class Kernels
     /// <remarks><paramref name="largeTiles"/>: tiles of 8 rows × 3 vectors (for 32 registers), else 6 rows × 2 vectors (16 registers).</remarks>
     private static void PackedMultiply<T>(ref float a, nint aRow, nint aStep, ref float b, nint bRow, nint bStep,
         ref float c, int m, int n, int k, bool largeTiles)
+        where T : struct, ILanes<T> =>
+        PackedMultiply<T>(ref a, aRow, aStep, ref b, bRow, bStep, ref c, m, n, k, largeTiles, ref c, TileEpilogue.None);
+
+    /// <summary>
+    /// The product, then <paramref name="epilogue"/> applied by each tile as it stores the last depth block:
+    /// <paramref name="bias"/> (n floats; any reference when the epilogue has no bias) added to each row, then ReLU.
+    /// </summary>
+    private static void PackedMultiply<T>(ref float a, nint aRow, nint aStep, ref float b, nint bRow, nint bStep,
+        ref float c, int m, int n, int k, bool largeTiles, ref float bias, TileEpilogue epilogue)
         where T : struct, ILanes<T>
     {
         if (k == 0)
         {
-            // An empty sum.
+            // An empty sum (a product's k is never 0 when it has an epilogue: a dense layer has inputs).
             MemoryMarshal.CreateSpan(ref c, m * n).Clear();
             return;
         }
@@ -70,6 +79,7 @@ public static partial class Kernels
             {
                 int depth = Math.Min(DepthBlock, k - p0);
                 var mode = p0 > 0 ? TileMode.Continue : TileMode.Overwrite;
+                var finish = p0 + depth == k ? epilogue : TileEpilogue.None;
                 ref float bBlock = ref Unsafe.Add(ref b, p0 * bRow + j0 * bStep);
                 if (packB)
                     PackPanels<T>(ref bBlock, bRow, bStep, depth, columns, tileVectors, ref bPacked);
@@ -98,7 +108,7 @@ public static partial class Kernels
                             }
                         }
                         RunPanel<T>(rows, tileRows, vectors, panelColumns, ref aBlock, aRow, aStep, ref panel, panelRow, depth,
-                            ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j), n, mode, edge);
+                            ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j), n, mode, edge, ref Unsafe.Add(ref bias, j0 + j), finish);
                         if (packB)
                             panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
@@ -111,10 +121,11 @@ public static partial class Kernels
     /// <summary>
     /// One panel of B (<paramref name="vectors"/> whole vectors, or <paramref name="panelColumns"/> columns short of
     /// one) against every row group of <paramref name="rows"/> rows of A (A(i, p) at i·<paramref name="aRow"/> + p·<paramref name="aStep"/>), into C from
-    /// <paramref name="cBlock"/>: whole-vector tiles in place, a short panel through <paramref name="edge"/>.
+    /// <paramref name="cBlock"/>: whole-vector tiles in place, a short panel through <paramref name="edge"/>; each tile
+    /// finishes with <paramref name="epilogue"/> (the panel's bias from <paramref name="bias"/>).
     /// </summary>
     private static void RunPanel<T>(int rows, int tileRows, int vectors, int panelColumns, ref float aBlock, nint aRow, nint aStep, ref float panel, nint panelRow,
-        int depth, ref float cBlock, nint n, TileMode mode, Span<float> edge)
+        int depth, ref float cBlock, nint n, TileMode mode, Span<float> edge, ref float bias, TileEpilogue epilogue)
         where T : struct, ILanes<T>
     {
         int w = T.Count;
@@ -125,7 +136,7 @@ public static partial class Kernels
             ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
             if (vectors > 0)
             {
-                RunTile<T>(group, vectors, ref aGroup, aRow, aStep, ref panel, panelRow, depth, ref cTile, n, mode);
+                RunTile<T>(group, vectors, ref aGroup, aRow, aStep, ref panel, panelRow, depth, ref cTile, n, mode, ref bias, epilogue);
             }
             else
             {
@@ -133,7 +144,8 @@ public static partial class Kernels
                 ref float e = ref MemoryMarshal.GetReference(edge);
                 if (mode != TileMode.Overwrite)
                     CopyTile(ref cTile, n, ref e, w, group, panelColumns);
-                RunTile<T>(group, 1, ref aGroup, aRow, aStep, ref panel, w, depth, ref e, w, mode);
+                RunTile<T>(group, 1, ref aGroup, aRow, aStep, ref panel, w, depth, ref e, w, mode, ref bias, TileEpilogue.None);
+                FinishTile(ref e, w, group, panelColumns, ref bias, epilogue);
                 CopyTile(ref e, w, ref cTile, n, group, panelColumns);
             }
             i += group;
@@ -253,26 +265,53 @@ public static partial class Kernels
                 Unsafe.Add(ref target, r * targetRow + j) = Unsafe.Add(ref source, r * sourceRow + j);
     }
 
+    /// <summary>
+    /// The epilogue on a tile's columns short of a vector, one float at a time: the same operations as
+    /// <see cref="Finish{T}"/>, whose lanes round each alike.
+    /// </summary>
+    private static void FinishTile(ref float c, nint ldc, int rows, int columns, ref float bias, TileEpilogue epilogue)
+    {
+        if (epilogue == TileEpilogue.None)
+            return;
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < columns; j++)
+            {
+                ref float value = ref Unsafe.Add(ref c, r * ldc + j);
+                Finish(Lane1.Load(ref value), Lane1.Load(ref Unsafe.Add(ref bias, j)), epilogue).Store(ref value);
+            }
+    }
+
+    /// <summary>A stored sum's epilogue: the bias added, then max(0, ·) — the two passes a layer would otherwise make over C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Finish<T>(T sum, T bias, TileEpilogue epilogue)
+        where T : struct, ILanes<T>
+    {
+        if ((epilogue & TileEpilogue.Bias) != 0)
+            sum += bias;
+        return (epilogue & TileEpilogue.Relu) != 0 ? T.Max(sum, T.Zero) : sum;
+    }
+
     /// <summary>The tile instantiation for <paramref name="rows"/> × <paramref name="vectors"/>.</summary>
-    private static void RunTile<T>(int rows, int vectors, ref float a, nint aRow, nint aStep, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode)
+    private static void RunTile<T>(int rows, int vectors, ref float a, nint aRow, nint aStep, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode,
+        ref float bias, TileEpilogue epilogue)
         where T : struct, ILanes<T>
     {
         switch (rows * 4 + vectors)
         {
-            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 6 * 4 + 1: Tile<T, Six, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 4 * 4 + 1: Tile<T, Four, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 2 * 4 + 1: Tile<T, Two, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 1 * 4 + 3: Tile<T, One, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            case 1 * 4 + 2: Tile<T, One, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
-            default: Tile<T, One, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode); break;
+            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 6 * 4 + 1: Tile<T, Six, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 4 * 4 + 1: Tile<T, Four, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 2 * 4 + 1: Tile<T, Two, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 1 * 4 + 3: Tile<T, One, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 1 * 4 + 2: Tile<T, One, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            default: Tile<T, One, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
         }
     }
 
@@ -281,10 +320,12 @@ public static partial class Kernels
     /// the panel's vectors are loaded once and each row's A value broadcast once: rows·vectors FMAs for
     /// rows + vectors loads. Row r's value for step p is a[r·<paramref name="aRow"/> + p·<paramref name="aStep"/>]:
     /// A rows along p (aStep 1) or a transposed A (aRow 1), either read where it lies.
-    /// The <paramref name="mode"/> says where the accumulators start and where they go.
+    /// The <paramref name="mode"/> says where the accumulators start and where they go, the <paramref name="epilogue"/>
+    /// what is done to them on the way (<paramref name="bias"/> holds the tile's columns' bias).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget and all the registers, optimised at its first call
-    private static void Tile<T, TRows, TVectors>(ref float a, nint aRow, nint aStep, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode)
+    private static void Tile<T, TRows, TVectors>(ref float a, nint aRow, nint aStep, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode,
+        ref float bias, TileEpilogue epilogue)
         where T : struct, ILanes<T>
         where TRows : struct, IConstant
         where TVectors : struct, IConstant
@@ -390,6 +431,21 @@ public static partial class Kernels
             if (rows > 5) { c50 += T.Load(ref Unsafe.Add(ref c, 5 * ldc)); if (vectors > 1) c51 += T.Load(ref Unsafe.Add(ref c, 5 * ldc + 1 * w)); if (vectors > 2) c52 += T.Load(ref Unsafe.Add(ref c, 5 * ldc + 2 * w)); }
             if (rows > 6) { c60 += T.Load(ref Unsafe.Add(ref c, 6 * ldc)); if (vectors > 1) c61 += T.Load(ref Unsafe.Add(ref c, 6 * ldc + 1 * w)); if (vectors > 2) c62 += T.Load(ref Unsafe.Add(ref c, 6 * ldc + 2 * w)); }
             if (rows > 7) { c70 += T.Load(ref Unsafe.Add(ref c, 7 * ldc)); if (vectors > 1) c71 += T.Load(ref Unsafe.Add(ref c, 7 * ldc + 1 * w)); if (vectors > 2) c72 += T.Load(ref Unsafe.Add(ref c, 7 * ldc + 2 * w)); }
+        }
+
+        if (epilogue != TileEpilogue.None)
+        {
+            T z0 = T.Load(ref bias);
+            T z1 = vectors > 1 ? T.Load(ref Unsafe.Add(ref bias, w)) : default;
+            T z2 = vectors > 2 ? T.Load(ref Unsafe.Add(ref bias, 2 * w)) : default;
+            c00 = Finish(c00, z0, epilogue); if (vectors > 1) c01 = Finish(c01, z1, epilogue); if (vectors > 2) c02 = Finish(c02, z2, epilogue);
+            if (rows > 1) { c10 = Finish(c10, z0, epilogue); if (vectors > 1) c11 = Finish(c11, z1, epilogue); if (vectors > 2) c12 = Finish(c12, z2, epilogue); }
+            if (rows > 2) { c20 = Finish(c20, z0, epilogue); if (vectors > 1) c21 = Finish(c21, z1, epilogue); if (vectors > 2) c22 = Finish(c22, z2, epilogue); }
+            if (rows > 3) { c30 = Finish(c30, z0, epilogue); if (vectors > 1) c31 = Finish(c31, z1, epilogue); if (vectors > 2) c32 = Finish(c32, z2, epilogue); }
+            if (rows > 4) { c40 = Finish(c40, z0, epilogue); if (vectors > 1) c41 = Finish(c41, z1, epilogue); if (vectors > 2) c42 = Finish(c42, z2, epilogue); }
+            if (rows > 5) { c50 = Finish(c50, z0, epilogue); if (vectors > 1) c51 = Finish(c51, z1, epilogue); if (vectors > 2) c52 = Finish(c52, z2, epilogue); }
+            if (rows > 6) { c60 = Finish(c60, z0, epilogue); if (vectors > 1) c61 = Finish(c61, z1, epilogue); if (vectors > 2) c62 = Finish(c62, z2, epilogue); }
+            if (rows > 7) { c70 = Finish(c70, z0, epilogue); if (vectors > 1) c71 = Finish(c71, z1, epilogue); if (vectors > 2) c72 = Finish(c72, z2, epilogue); }
         }
 
         c00.Store(ref c); if (vectors > 1) c01.Store(ref Unsafe.Add(ref c, 1 * w)); if (vectors > 2) c02.Store(ref Unsafe.Add(ref c, 2 * w));

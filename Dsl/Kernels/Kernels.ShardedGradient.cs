@@ -82,8 +82,8 @@ public static partial class Kernels
     }
 
     /// <summary>
-    /// For each block of 192 units × 256 columns of C, every shard in order: its δ columns and x rows packed as
-    /// <see cref="PackedMultiply"/> packs them, each tile summed from zero over the shard's rows and stored over C
+    /// For each block of 192 units × 256 columns of C, every shard in order: its δ columns read where they lie and
+    /// its x rows packed into panels, as the packed product takes them, each tile summed from zero over the shard's rows and stored over C
     /// (the first shard) or added to it (<see cref="TileMode.Add"/>). The whole shard is one depth block.
     /// </summary>
     private static void ShardedCore<T>(ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, Span<float> c, bool largeTiles)
@@ -127,7 +127,7 @@ public static partial class Kernels
                         int vectors = Math.Min(tileVectors, (columns - j) / w);
                         int panelColumns = vectors > 0 ? vectors * w : columns - j;
                         RunPanel<T>(rows, tileRows, vectors, panelColumns, ref deltas, 1, units, ref panel, Math.Max(vectors, 1) * w, depth,
-                            ref Unsafe.Add(ref c0, (nint)i0 * n + j0 + j), n, mode, edge);
+                            ref Unsafe.Add(ref c0, (nint)i0 * n + j0 + j), n, mode, edge, ref c0, TileEpilogue.None);
                         panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
                     }

@@ -196,9 +196,17 @@ internal sealed class DenseLayerEmitter : ILayerEmitter
         {
             string y = fused ? "z" : "a"; // a fused output writes logits
             w.Line($"{Span} {y} = outputs.Slice(0, rows * {Int(l.Outputs)});");
+            string arguments = $"(inputs.Slice(0, rows * {Int(l.Inputs)}), parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), "
+                + $"parameters.Slice({Int(BiasOffset(l))}, {Int(l.Outputs)}), {y}, rows, {Int(l.Outputs)}, {Int(l.Inputs)});";
+            if (activation.FusedProduct is { } product)
+            {
+                // The activation applied by the product as it stores a: one pass over the outputs, not three.
+                w.Line($"// z = x·Wᵀ + b, all rows at once: [rows × {l.Inputs}]·[{l.Inputs} × {l.Outputs}] + b; {activation.Formula}, applied as the product stores it");
+                w.Line(product + arguments);
+                return;
+            }
             w.Line($"// z = x·Wᵀ + b, all rows at once: [rows × {l.Inputs}]·[{l.Inputs} × {l.Outputs}] + b" + (fused ? ", the logits" : ""));
-            w.Line($"global::NetDsl.Runtime.Kernels.MultiplyTransposed(inputs.Slice(0, rows * {Int(l.Inputs)}), parameters.Slice({Int(l.Offset)}, {Int(WeightCount(l))}), "
-                + $"parameters.Slice({Int(BiasOffset(l))}, {Int(l.Outputs)}), {y}, rows, {Int(l.Outputs)}, {Int(l.Inputs)});");
+            w.Line("global::NetDsl.Runtime.Kernels.MultiplyTransposed" + arguments);
             if (activation.Shape == ActivationShape.Identity) return;
             w.Line($"// {activation.Formula}");
             w.Line(activation.SpanForward("a", "a", Int(l.Outputs)));
