@@ -403,6 +403,9 @@ public class KernelTests
         int large = Kernels.PackedFrom;
         AssertShardsMatchWhole(path, m: 11, n, k, sizes: [1, 2, 3, 4, 5]);
         AssertShardsMatchWhole(path, m: 3 * large + 7, n: large + 5, k, sizes: [large, large + 1, large + 6]);
+        // And on either side of the flip: a call of fewer rows than about n·k / (n + k) (here 90) computes Cᵀ = B·Aᵀ,
+        // packing its rows rather than B; the whole batch does not.
+        AssertShardsMatchWhole(path, m: 4 * large + 60, n: 129, k: 300, sizes: [large, large + 1, large + 6, 89]);
     }
 
     [Fact]

@@ -93,6 +93,11 @@ public static partial class Kernels
         bool relu)
         where T : struct, ILanes<T>
     {
+        if (m >= PackedFrom && n >= PackedFrom && FlippedIsCheaper(m, n, k))
+        {
+            MultiplyTransposedFlipped<T>(a, b, bias, c, m, n, k, largeBlocks, relu);
+            return true;
+        }
         if (m >= PackedFrom && n >= PackedFrom)
         {
             // A(i, p) = a[i·k + p], B(p, j) = b[j·k + p]: the product in p order, then + bias and the ReLU as each tile stores C.
