@@ -268,6 +268,27 @@ public class KernelTests
             CheckTransposedMultiply(kernel, units, fanIn, rows, seed: units);
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void TransposedMultiply_GivesTheBitsOfMultiplyOnTheTransposedA(string path)
+    {
+        // Both sum each element c = a·b + c in p order: Aᵀ read as a transposed matrix (δᵀ of a layer of m units, its
+        // steps m floats apart, copied compact first when that is a multiple of 4 KB) or as rows must agree to the bit.
+        SkipUnlessAvailable(path);
+        if (path == "scalar") return; // the scalar fallback forms each sum apart and is checked against the reference above
+        foreach (var (m, n, k) in new[] { (1024, 37, 70), (2048, 20, 9), (1000, 37, 70), (1024, 300, 200) })
+        {
+            float[] a = Random(k * m, m + n), b = Random(k * n, k), at = new float[m * k];
+            for (int p = 0; p < k; p++)
+                for (int i = 0; i < m; i++)
+                    at[i * k + p] = a[p * m + i];
+            float[] transposed = new float[m * n], rows = new float[m * n];
+            TransposedMultiplyPath(path)(a, b, transposed, m, n, k);
+            MultiplyPath(path)(at, b, rows, m, n, k);
+            Assert.True(rows.AsSpan().SequenceEqual(transposed), $"m={m} n={n} k={k}: Aᵀ·B differs from (Aᵀ as rows)·B");
+        }
+    }
+
     // ---- Multiply: C = A·B ----
 
     private static void CheckMultiply(ProductFn kernel, int m, int n, int k, int seed)

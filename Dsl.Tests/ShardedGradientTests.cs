@@ -53,6 +53,21 @@ public sealed class ShardedGradientTests
     }
 
     [Fact]
+    public void A_layer_of_1024_units_copies_its_deltas_compact_and_keeps_the_bits()
+    {
+        // δ's steps 4 KB apart: each shard's block is copied compact before the tiles read it.
+        var shards = Shards(units: 1024, n: 37, rows: [40, 33, 0, 7], seed: 5);
+        foreach (SimdWidth width in new[] { SimdWidth.Vector512, SimdWidth.Vector256, SimdWidth.Vector128 }.Where(Lanes.IsHardwareAccelerated))
+            foreach (var blocking in new[] { KernelBlocking.Large, KernelBlocking.Small })
+            {
+                var expected = ShardByShard(width, blocking, shards, 1024, 37);
+                var slab = new float[600 * 37];
+                Kernels.ShardedTransposedMultiply(width, blocking, shards, 1024, 100, 600, 37, slab);
+                AssertBits(expected.AsSpan(100 * 37, 600 * 37), slab, $"{width}/{blocking}, 1024 units");
+            }
+    }
+
+    [Fact]
     public void The_bias_gradient_adds_each_shards_row_sum_in_order()
     {
         Gen.Select(Gen.Int[1, 80], Gen.Int[1, 8].SelectMany(count => Gen.Int[0, 45].Array[count]), Gen.Int[0, 1000]).Sample((units, rows, seed) =>

@@ -90,9 +90,15 @@ public static partial class Kernels
         where T : struct, ILanes<T>
     {
         int tileRows = largeTiles ? 8 : 6, tileVectors = largeTiles ? 3 : 2, w = T.Count;
-        int maxDepth = 0;
+        int maxDepth = 0, totalDepth = 0;
         foreach (var shard in shards)
+        {
             maxDepth = Math.Max(maxDepth, shard.Rows);
+            totalDepth += shard.Rows;
+        }
+        // δᵀ's steps lie `units` apart; at a multiple of 4 KB each shard's block is packed into row groups first, as PackedMultiply does.
+        bool packA = units % AliasedStride == 0;
+        ref float aPacked = ref packA ? ref MemoryMarshal.GetArrayDataReference(Buffer(ref t_packA, Math.Min(RowBlock, m) * totalDepth)) : ref MemoryMarshal.GetReference(c);
         int blockColumns = Math.Min(ShardColumnBlock, n);
         float[] packedB = Buffer(ref t_packedB, maxDepth * (blockColumns + w));
         ref float bPacked = ref MemoryMarshal.GetArrayDataReference(packedB);
@@ -101,10 +107,14 @@ public static partial class Kernels
         for (int i0 = 0; i0 < m; i0 += RowBlock)
         {
             int rows = Math.Min(RowBlock, m - i0);
+            if (packA)
+                for (int s = 0, at = 0; s < shards.Length; at += rows * shards[s].Rows, s++)
+                    PackGroups(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(shards[s].Deltas), shards[s].DeltaStart + firstUnit + i0), units,
+                        rows, shards[s].Rows, tileRows, ref Unsafe.Add(ref aPacked, at));
             for (int j0 = 0; j0 < n; j0 += ShardColumnBlock)
             {
                 int columns = Math.Min(ShardColumnBlock, n - j0);
-                for (int s = 0; s < shards.Length; s++)
+                for (int s = 0, at = 0; s < shards.Length; at += rows * shards[s].Rows, s++)
                 {
                     var shard = shards[s];
                     int depth = shard.Rows;
@@ -117,8 +127,8 @@ public static partial class Kernels
                                 MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c0, (nint)(i0 + i) * n + j0), columns).Clear();
                         continue;
                     }
-                    // δᵀ(i, p) = δ[p·units + i], read where it lies; x(p, j) = x[p·n + j], packed.
-                    ref float deltas = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(shard.Deltas), shard.DeltaStart + firstUnit + i0);
+                    // δᵀ(i, p) = δ[p·units + i], read where it lies (or packed); x(p, j) = x[p·n + j], packed.
+                    ref float deltas = ref packA ? ref Unsafe.Add(ref aPacked, at) : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(shard.Deltas), shard.DeltaStart + firstUnit + i0);
                     ref float input = ref MemoryMarshal.GetArrayDataReference(shard.Inputs);
                     PackPanels<T>(ref Unsafe.Add(ref input, shard.InputStart + j0), n, 1, depth, columns, tileVectors, ref bPacked);
                     scoped ref float panel = ref bPacked;
@@ -126,7 +136,7 @@ public static partial class Kernels
                     {
                         int vectors = Math.Min(tileVectors, (columns - j) / w);
                         int panelColumns = vectors > 0 ? vectors * w : columns - j;
-                        RunPanel<T>(rows, tileRows, vectors, panelColumns, ref deltas, 1, units, ref panel, Math.Max(vectors, 1) * w, depth,
+                        RunPanel<T>(rows, tileRows, vectors, panelColumns, ref deltas, packA ? 0 : 1, units, ref panel, Math.Max(vectors, 1) * w, depth,
                             ref Unsafe.Add(ref c0, (nint)i0 * n + j0 + j), n, mode, edge, ref c0, TileEpilogue.None);
                         panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
