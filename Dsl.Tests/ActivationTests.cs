@@ -82,6 +82,13 @@ public sealed class ActivationTests
         }
     }
 
+    [Fact]
+    public void Softmax_RejectsAWidthThatIsNotPositive()
+    {
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Softmax([1f, 2f], new float[2], 0)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Activations.Softmax([1f, 2f], new float[2], -1));
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]

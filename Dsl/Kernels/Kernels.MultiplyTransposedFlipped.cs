@@ -52,7 +52,7 @@ public static partial class Kernels
             {
                 // Rows j … j + 7 of Cᵀ, columns i … i + 7, become rows i … i + 7 of C, columns j … j + 7.
                 ref float target = ref Unsafe.Add(ref c, (nint)i * n + j);
-                Transpose8x8(ref Unsafe.Add(ref cT, (nint)j * m + i), m, 8, ref target, n);
+                Transpose8x8(ref Unsafe.Add(ref cT, (nint)j * m + i), m, ref target, n);
                 var z = Lanes256.Load(ref Unsafe.Add(ref bias0, j));
                 for (int r = 0; r < 8; r++)
                 {

@@ -11,10 +11,11 @@ namespace NetDsl.Runtime;
 /// The packed, cache-blocked product every matrix kernel runs on (the BLIS/MLAS scheme): C = Σ_p A(i, p)·B(p, j)
 /// in blocks of <see cref="DepthBlock"/> steps of p; for each, B is packed into panels of a few vectors of columns
 /// (one row of the panel per p, adjacent) that stay in L1, and a register tile of up to 8 rows × 3 vectors multiplies
-/// a group of rows of A, read where they lie, by a panel, <see cref="RowBlock"/> rows at a time.
-/// (MLAS reads A in place too: the tile broadcasts one A value per row and step, so A's layout costs no vector loads,
-/// and packing it cost more than it saved: up to a fifth of a weight gradient's time.) The edges are smaller tiles (4, 2, 1 rows; 2, 1 vectors)
-/// and, for the last columns short of a vector, a panel padded with zeros whose tile is written through a buffer.
+/// a group of rows of A, read where they lie, by a panel, <see cref="RowBlock"/> rows at a time. (MLAS reads A in
+/// place too: the tile broadcasts one A value per row and step, so A's layout costs it no vector loads, and packing
+/// A cost up to a fifth of a weight gradient's time. Only a transposed A whose steps alias is packed: see
+/// <see cref="AliasedStride"/>.) The edges are smaller tiles (4, 2, 1 rows; 2, 1 vectors) and, for the last columns
+/// short of a vector, a panel padded with zeros whose tile is written through a buffer.
 /// </summary>
 /// <remarks>
 /// Every element of C is summed in one order whatever the tile, the blocks, the width or the row count:
@@ -235,7 +236,7 @@ public static partial class Kernels
                     // Columns along p (B is a transposed matrix): 8×8 transposes.
                     for (; p <= depth - 8; p += 8)
                         for (int column = 0; column < width; column += 8)
-                            Transpose8x8(ref Unsafe.Add(ref source, column * bStep + p), bStep, 8, ref Unsafe.Add(ref packed, p * width + column), width);
+                            Transpose8x8(ref Unsafe.Add(ref source, column * bStep + p), bStep, ref Unsafe.Add(ref packed, p * width + column), width);
                 }
 
                 for (int column = 0; column < width; column++)
@@ -262,19 +263,19 @@ public static partial class Kernels
 
     /// <summary>
     /// target[q·targetStride + r] = source[r·sourceStride + q] for q, r &lt; 8: eight vectors of 8 floats from
-    /// <paramref name="rows"/> rows (rows past them repeat the last), transposed in registers, stored as eight vectors.
+    /// eight rows, transposed in registers, stored as eight vectors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(ref float source, nint sourceStride, int rows, ref float target, nint targetStride)
+    private static void Transpose8x8(ref float source, nint sourceStride, ref float target, nint targetStride)
     {
         Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
-        Vector256<float> r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(1, rows - 1) * sourceStride));
-        Vector256<float> r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(2, rows - 1) * sourceStride));
-        Vector256<float> r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(3, rows - 1) * sourceStride));
-        Vector256<float> r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(4, rows - 1) * sourceStride));
-        Vector256<float> r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(5, rows - 1) * sourceStride));
-        Vector256<float> r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(6, rows - 1) * sourceStride));
-        Vector256<float> r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, Math.Min(7, rows - 1) * sourceStride));
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 1 * sourceStride));
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 4 * sourceStride));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 5 * sourceStride));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 6 * sourceStride));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 7 * sourceStride));
 
         // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves swapped across.
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);

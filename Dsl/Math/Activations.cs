@@ -57,6 +57,7 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a loop on the training path: optimised at its first call, not after hundreds of slow steps in unoptimised code
     public static void Softmax(ReadOnlySpan<float> z, Span<float> a, int width)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         int length = z.Length / width * width;
         // Subtracting the row's maximum keeps every exponent ≤ 0: no overflow.
         for (int row = 0; row < length; row += width)
