@@ -99,7 +99,7 @@ public sealed class ActivationTests
     [InlineData(100)]
     public void Softmax_GivesARowTheSameBitsAloneAsInABatch(int width)
     {
-        // A batch of rows takes its exponentials in one pass from Activations.WholeSpanExp on; a one-row Predict takes them row by row.
+        // A batch takes all its rows' exponentials in one pass; a narrow row alone is padded to take the same vector path.
         const int rows = 37;
         float[] z = Random(rows * width, width, -30f, 30f);
         var batch = new float[z.Length];

@@ -33,8 +33,9 @@ public static class Activations
 
     /// <summary>
     /// TensorPrimitives computes a span this short one float at a time, with the scalar e^x, and a longer one in
-    /// vectors, with its own e^x, whose last bits differ: so a one-row Predict (one output) and the same row in a
-    /// batch would differ. Shorter spans run padded to this many floats instead, so every element takes the vectors.
+    /// vectors, with its own e^x, whose last bits differ (about half the time); its vector widths agree, so an element
+    /// gets the same bits anywhere in a longer span. So a one-row Predict (one output) and the same row in a batch
+    /// would differ: shorter spans run padded to this many floats instead, so every element takes the vectors.
     /// </summary>
     private static int ShortSpan => Vector128<float>.Count;
 
@@ -62,27 +63,15 @@ public static class Activations
         // Subtracting the row's maximum keeps every exponent ≤ 0: no overflow.
         for (int row = 0; row < length; row += width)
             TensorPrimitives.Subtract(z.Slice(row, width), TensorPrimitives.Max(z.Slice(row, width)), a.Slice(row, width));
-        if (width >= WholeSpanExp)
-        {
-            // All the rows' exponentials in one pass: a batch of narrow rows (ten classes) spent most of its time in
-            // a call per row. An element gets the bits it gets in a row of its own.
+        // All the rows' exponentials in one pass (a batch of narrow rows, ten classes, spent most of its time in a
+        // call per row); padded as Sigmoid is, an element gets the same bits alone as in a batch.
+        if (length >= ShortSpan)
             TensorPrimitives.Exp(a[..length], a[..length]);
-        }
         else
-        {
-            for (int row = 0; row < length; row += width)
-                TensorPrimitives.Exp(a.Slice(row, width), a.Slice(row, width));
-        }
+            Padded(a[..length], a[..length], static (x, y) => TensorPrimitives.Exp(x, y));
         for (int row = 0; row < length; row += width)
             TensorPrimitives.Divide(a.Slice(row, width), TensorPrimitives.Sum(a.Slice(row, width)), a.Slice(row, width));
     }
-
-    /// <summary>
-    /// From this width on, <see cref="TensorPrimitives.Exp(ReadOnlySpan{float}, Span{float})"/> gives each element the same
-    /// bits wherever it lies in the span (its vector paths agree); in a span of fewer it takes <see cref="MathF.Exp"/>, whose
-    /// last bit differs about half the time. <c>ActivationTests</c> checks a row's bits alone and in a batch.
-    /// </summary>
-    internal const int WholeSpanExp = 4;
 
     /// <summary><c>δ ← δ ⊙ σ'(z) = δ ⊙ a ⊙ (1 − a)</c>, multiplied left to right.</summary>
     /// <exception cref="ArgumentException"><paramref name="delta"/> is shorter than <paramref name="a"/>.</exception>
