@@ -14,41 +14,28 @@ public sealed class BatchPredictTests
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void A_batch_gives_each_rows_outputs_as_Predict_on_that_row_does(string network)
-    {
-        var s = Subject.Create(network);
-        int inputs = s.Spec.Inputs, outputs = s.Spec.Outputs;
+    public void A_batch_gives_each_rows_outputs_as_Predict_on_that_row_does(string network) =>
         // 2 rows, then one chunk and a bit, then enough chunks for the cores.
-        foreach (int rows in new[] { 2, BatchInference.ChunkRows + 3, 5 * BatchInference.ChunkRows + 1 })
-        {
-            var (x, _) = TestData.For(s.Spec, rows, seed: rows);
-            var batch = new float[rows * outputs];
-            s.Predict(x, batch);
-            var one = new float[outputs];
-            for (int r = 0; r < rows; r++)
-            {
-                s.Predict(x.AsSpan(r * inputs, inputs), one);
-                for (int j = 0; j < outputs; j++)
-                {
-                    float expected = one[j], actual = batch[r * outputs + j];
-                    if (!(Math.Abs(actual - expected) <= 1e-5f * Math.Max(1f, Math.Abs(expected))))
-                        Assert.Fail($"{network}, {rows} rows: row {r}, output {j}: {actual} in the batch, {expected} alone.");
-                }
-            }
-        }
-    }
+        AssertEachRowAsAlone(network, [2, BatchInference.ChunkRows + 3, 5 * BatchInference.ChunkRows + 1], seed: 0, exact: false);
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void A_batch_of_fewer_rows_than_the_packed_products_take_gives_each_row_the_bits_of_Predict_on_that_row(string network)
-    {
+    public void A_batch_of_fewer_rows_than_the_packed_products_take_gives_each_row_the_bits_of_Predict_on_that_row(string network) =>
         // Below Kernels.PackedFrom rows every product sums a row alike whatever its call (dot products along k; the
         // one-row Predict's row tiles form the same sums), so the bits match exactly, not just to rounding.
+        AssertEachRowAsAlone(network, [2, 3, 4, 5, 9, Kernels.PackedFrom - 1], seed: 100, exact: true);
+
+    /// <summary>
+    /// Each batch's rows against Predict on the row alone: to the bit when <paramref name="exact"/>, else to float
+    /// rounding (relative 1e-5).
+    /// </summary>
+    private static void AssertEachRowAsAlone(string network, int[] batchRows, int seed, bool exact)
+    {
         var s = Subject.Create(network);
         int inputs = s.Spec.Inputs, outputs = s.Spec.Outputs;
-        foreach (int rows in new[] { 2, 3, 4, 5, 9, Kernels.PackedFrom - 1 })
+        foreach (int rows in batchRows)
         {
-            var (x, _) = TestData.For(s.Spec, rows, seed: 100 + rows);
+            var (x, _) = TestData.For(s.Spec, rows, seed: seed + rows);
             var batch = new float[rows * outputs];
             s.Predict(x, batch);
             var one = new float[outputs];
@@ -58,7 +45,10 @@ public sealed class BatchPredictTests
                 for (int j = 0; j < outputs; j++)
                 {
                     float expected = one[j], actual = batch[r * outputs + j];
-                    if (BitConverter.SingleToInt32Bits(actual) != BitConverter.SingleToInt32Bits(expected))
+                    bool same = exact
+                        ? BitConverter.SingleToInt32Bits(actual) == BitConverter.SingleToInt32Bits(expected)
+                        : Math.Abs(actual - expected) <= 1e-5f * Math.Max(1f, Math.Abs(expected));
+                    if (!same)
                         Assert.Fail($"{network}, {rows} rows: row {r}, output {j}: {actual:R} in the batch, {expected:R} alone.");
                 }
             }
