@@ -42,6 +42,20 @@ public partial class TrainerStepTests
         Assert.Contains("at most 1 rows; got 2", error.Message);
     }
 
+    [Theory]
+    [InlineData(1)]  // one shard: the step calls its shard and chunk directly, without the pool
+    [InlineData(64)] // two shards: through the pool
+    public void A_disposed_trainer_refuses_a_step_and_keeps_the_weights(int rows)
+    {
+        var net = new Classifier(seed: 1);
+        var before = net.Parameters.ToArray();
+        var trainer = new Trainer(net, new Sgd(0.1f), maxBatchSize: rows);
+        trainer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => trainer.Step(new float[rows * 2], new float[rows]));
+        Assert.Equal(before, net.Parameters.ToArray());
+        Assert.Equal(0, trainer.OptimizerState.Iterations);
+    }
+
     [Fact]
     public void An_update_that_overflows_a_weight_is_reported_at_once_not_a_step_later()
     {

@@ -29,6 +29,7 @@ public sealed class Trainer : IDisposable
     private float _scale;
     private DropoutStream _dropout;
     private StepResult _last;
+    private bool _disposed;
     private const int ChunkSize = OptimizerState.ChunkSize;
     // The variables (Keras's: each layer's weights, each layer's bias) cut at chunk boundaries into pieces, in
     // order; for ClipNorm and GlobalClipNorm, each piece's Σ g², and each variable's divisor.
@@ -173,8 +174,14 @@ public sealed class Trainer : IDisposable
     /// A step on the first <paramref name="rows"/> staged rows (in a distributed run, on this process's
     /// <see cref="StagedRows"/> of them, the gradient summed over every process's).
     /// </summary>
+    /// <remarks>
+    /// One shard (a batch under 64 rows) and one chunk of parameters (a network under 16k) run as direct calls on
+    /// this thread, not through the pool's delegates: the pool would run them here anyway, and direct calls can be
+    /// inlined (a 2-3-1 step took a tenth less time).
+    /// </remarks>
     internal StepResult StepStaged(int rows, ulong dropoutSeed)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _plan = ShardPlan.For(rows);
         (_firstShard, _localShards) = _exchange?.LocalShards(_plan.Count) ?? (0, _plan.Count);
         _scale = Losses.MeanScale(_network.Loss, rows, _network.OutputSize);
@@ -187,6 +194,8 @@ public sealed class Trainer : IDisposable
             _pool.Run(_split.Groups, _runGroup);
             _pool.Run(_split.Tasks, _runGradientTask);
         }
+        else if (_localShards == 1)
+            RunShard(0);
         else
             _pool.Run(_localShards, _runShard);
 
@@ -201,6 +210,8 @@ public sealed class Trainer : IDisposable
             }
         if (split)
             _pool.Run(_chunkFinite.Length, _checkChunk);
+        else if (_exchange is null && _chunkFinite.Length == 1)
+            ReduceShards(0);
         else if (_exchange is null)
             // Sum the shards' gradients, chunk by chunk in parallel, each chunk in shard order.
             _pool.Run(_chunkFinite.Length, _reduceChunk);
@@ -223,7 +234,10 @@ public sealed class Trainer : IDisposable
         if (!float.IsFinite(loss)) return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteLoss);
         if (!AllTrue(_chunkFinite)) return _last = new StepResult(loss, correct, counted, StepFailure.NonFiniteGradient);
         OptimizerState.BeginStep(ClipNorms());
-        _pool.Run(_chunkFinite.Length, _updateChunk);
+        if (_chunkFinite.Length == 1)
+            UpdateChunk(0);
+        else
+            _pool.Run(_chunkFinite.Length, _updateChunk);
         // A finite gradient can still overflow a weight or the optimizer's state (a huge learning rate):
         // undo the whole step, every chunk, and say so at once.
         if (!AllTrue(_chunkFinite))
@@ -390,5 +404,9 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Stops the worker threads.</summary>
-    public void Dispose() => _pool.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _pool.Dispose();
+    }
 }
