@@ -5,15 +5,14 @@ namespace NetDsl;
 /// <summary>
 /// A few long-lived threads that run the work items of one call, then wait for the next call.
 /// Items are dealt out statically (worker t takes t, t + W, t + 2W …) and the caller is worker 0,
-/// so a call allocates nothing and the threads never see a stale call.
+/// so a call allocates nothing and the threads never see a stale call. Between calls the threads
+/// spin a while before they sleep (<see cref="WakeSignal"/>), so the next call finds them awake.
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
-    private readonly SemaphoreSlim[] _wake;
-    // A semaphore rather than a ManualResetEventSlim: the latter creates its lock object lazily, the first
-    // time a wait has to block, so a step long after warm-up could allocate. SemaphoreSlim makes its lock up front.
-    private readonly SemaphoreSlim _done = new(0);
+    private readonly WakeSignal[] _wake;
+    private readonly WakeSignal _done = new();
     private Action<int>? _body;
     private int _count, _workers, _pending;
     private Exception? _error;
@@ -23,11 +22,11 @@ internal sealed class WorkerPool : IDisposable
     {
         int helpers = Math.Max(0, workers - 1);
         _threads = new Thread[helpers];
-        _wake = new SemaphoreSlim[helpers];
+        _wake = new WakeSignal[helpers];
         for (int t = 0; t < helpers; t++)
         {
             int worker = t + 1;
-            _wake[t] = new SemaphoreSlim(0);
+            _wake[t] = new WakeSignal();
             _threads[t] = new Thread(() => Loop(worker)) { IsBackground = true, Name = $"NetDsl worker {worker}" };
             _threads[t].Start();
         }
@@ -51,7 +50,7 @@ internal sealed class WorkerPool : IDisposable
         _workers = workers;
         _error = null;
         _pending = workers - 1;
-        for (int t = 0; t < workers - 1; t++) _wake[t].Release();
+        for (int t = 0; t < workers - 1; t++) _wake[t].Set();
         Work(0);
         _done.Wait();
         if (_error is { } error) ExceptionDispatchInfo.Throw(error);
@@ -76,7 +75,7 @@ internal sealed class WorkerPool : IDisposable
             _wake[worker - 1].Wait();
             if (_disposed) return;
             Work(worker);
-            if (Interlocked.Decrement(ref _pending) == 0) _done.Release();
+            if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
         }
     }
 
@@ -84,6 +83,6 @@ internal sealed class WorkerPool : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var wake in _wake) wake.Release();
+        foreach (var wake in _wake) wake.Set();
     }
 }
