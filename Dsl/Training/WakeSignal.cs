@@ -5,8 +5,9 @@ namespace NetDsl;
 /// <summary>
 /// A wake-up one thread sets and one other thread waits for, once per set. The waiter spins for a while before it
 /// sleeps: a thread woken from the kernel took tens of microseconds to run again on the machines we measured, which
-/// a batch of a few hundred microseconds split over the cores felt at every hand-over (as OpenMP and ONNX Runtime
-/// do, their workers spin between parallel regions too). Allocates nothing after construction.
+/// a batch of a few hundred microseconds split over the cores felt at every hand-over (OpenMP's and ONNX Runtime's
+/// workers spin between parallel regions too). Allocates nothing after construction: it sleeps on a SemaphoreSlim,
+/// which makes its lock up front (a ManualResetEventSlim makes it at the first wait that blocks, long after warm-up).
 /// </summary>
 internal sealed class WakeSignal
 {
