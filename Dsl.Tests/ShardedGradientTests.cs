@@ -7,9 +7,9 @@ using Xunit;
 namespace NetDsl.Tests;
 
 /// <summary>
-/// A weight gradient taken once over a batch's shards, split by units (<see cref="Kernels.ShardedTransposedMultiply(ReadOnlySpan{ShardOperands}, int, int, int, int, Span{float})"/>),
+/// A weight gradient taken once over a batch's shards, split by units or by columns (<see cref="Kernels.ShardedTransposedMultiply(ReadOnlySpan{ShardOperands}, int, int, int, int, Span{float}, int, int)"/>),
 /// against what each shard computing its own gradient and the shards added in order gives: the same bits, on every
-/// path and blocking, for any split of the units, shards short or longer than a depth block, and empty ones.
+/// path and blocking, for any split of the units or the columns, shards short or longer than a depth block, and empty ones.
 /// </summary>
 public sealed class ShardedGradientTests
 {
@@ -37,6 +37,34 @@ public sealed class ShardedGradientTests
                     var slab = new float[m * n];
                     Kernels.ShardedTransposedMultiply(width, blocking, shards, units, first, m, n, slab);
                     AssertBits(expected.AsSpan(first * n, m * n), slab, $"{width}/{blocking}, units {units} [{first}, {first + m}), n {n}, rows [{string.Join(", ", rows)}]");
+                }
+            }, iter: 150);
+    }
+
+    [Fact]
+    public void Each_slab_of_columns_has_the_bits_of_the_shards_gradients_added_in_order_and_leaves_the_other_columns()
+    {
+        var available = Paths.Where(p => Lanes.IsHardwareAccelerated(p.Width)).ToArray();
+        Gen.Select(Gen.Int[1, 40], Gen.Int[1, 600], Gen.Int[1, 8].SelectMany(count => Gen.Int[0, 45].Array[count]), Gen.Int[0, 1000])
+            .Sample((units, n, rows, seed) =>
+            {
+                var shards = Shards(units, n, rows, seed);
+                var random = new Random(seed);
+                int firstUnit = random.Next(units), m = 1 + random.Next(units - firstUnit);
+                int firstColumn = random.Next(n), columns = 1 + random.Next(n - firstColumn);
+                foreach (var (width, blocking) in available)
+                {
+                    var expected = ShardByShard(width, blocking, shards, units, n);
+                    var slab = new float[m * n];
+                    slab.AsSpan().Fill(float.NaN); // what lies outside the columns must stay
+                    Kernels.ShardedTransposedMultiply(width, blocking, shards, units, firstUnit, m, n, slab, firstColumn, columns);
+                    string what = $"{width}/{blocking}, units {units} [{firstUnit}, {firstUnit + m}), columns [{firstColumn}, {firstColumn + columns}) of {n}, rows [{string.Join(", ", rows)}]";
+                    for (int i = 0; i < m; i++)
+                    {
+                        AssertBits(expected.AsSpan((firstUnit + i) * n + firstColumn, columns), slab.AsSpan(i * n + firstColumn, columns), $"{what}, row {i}");
+                        Assert.True(slab.AsSpan(i * n, firstColumn).ToArray().All(float.IsNaN), $"{what}: row {i} was written left of the columns.");
+                        Assert.True(slab.AsSpan(i * n + firstColumn + columns, n - firstColumn - columns).ToArray().All(float.IsNaN), $"{what}: row {i} was written right of the columns.");
+                    }
                 }
             }, iter: 150);
     }

@@ -8,7 +8,7 @@ namespace NetDsl.Runtime;
 
 /// <summary>
 /// A dense layer's weight gradient over a batch cut into shards, computed once for the whole batch and split
-/// by the gradient's rows (the layer's units) rather than by the batch's: dW = Σ_s δ_sᵀ·x_s and db = Σ_s Σ_rows δ_s,
+/// by the gradient's rows (the layer's units) or columns (its inputs) rather than by the batch's: dW = Σ_s δ_sᵀ·x_s and db = Σ_s Σ_rows δ_s,
 /// the shards added in shard order, each shard's own sum taken from zero over its rows first. That is bit for bit
 /// <see cref="TransposedMultiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> and
 /// <see cref="SumRows(ReadOnlySpan{float}, Span{float}, int, int)"/> on each shard and then the shards' gradients
@@ -23,21 +23,26 @@ public static partial class Kernels
     /// <summary>
     /// Rows [<paramref name="firstUnit"/>, <paramref name="firstUnit"/> + <paramref name="m"/>) of dW = Σ_s δ_sᵀ·x_s
     /// for a layer of <paramref name="units"/> units and <paramref name="n"/> inputs: overwrites <paramref name="c"/>,
-    /// row-major m×n. Any split of the units gives the same bits.
+    /// row-major m×n; with a column range, only its columns [<paramref name="firstColumn"/>, + <paramref name="columns"/>)
+    /// of each row (the rest of <paramref name="c"/> is left alone). Any split of the units or the columns gives the same bits.
     /// </summary>
-    internal static void ShardedTransposedMultiply(ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, Span<float> c) =>
+    internal static void ShardedTransposedMultiply(ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, Span<float> c,
+        int firstColumn = 0, int columns = -1) =>
         // The path TransposedMultiply takes for these sizes, so each shard's sum is the one it computes.
-        ShardedTransposedMultiply(Lanes.WidestFor(n), MachineBlocking, shards, units, firstUnit, m, n, c);
+        ShardedTransposedMultiply(Lanes.WidestFor(n), MachineBlocking, shards, units, firstUnit, m, n, c, firstColumn, columns);
 
     /// <summary>
-    /// <see cref="ShardedTransposedMultiply(ReadOnlySpan{ShardOperands}, int, int, int, int, Span{float})"/> on the given
+    /// <see cref="ShardedTransposedMultiply(ReadOnlySpan{ShardOperands}, int, int, int, int, Span{float}, int, int)"/> on the given
     /// path and register blocks, whatever the machine: for tests and benchmarks.
     /// </summary>
-    internal static void ShardedTransposedMultiply(SimdWidth path, KernelBlocking blocking, ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, Span<float> c)
+    internal static void ShardedTransposedMultiply(SimdWidth path, KernelBlocking blocking, ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, Span<float> c,
+        int firstColumn = 0, int columns = -1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(m);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         if (firstUnit < 0 || firstUnit + m > units) throw new ArgumentOutOfRangeException(nameof(firstUnit), firstUnit, $"Units [{firstUnit}, {firstUnit + m}) are not within the layer's {units}.");
+        if (columns == -1) columns = n - firstColumn;
+        if (firstColumn < 0 || columns <= 0 || firstColumn + columns > n) throw new ArgumentOutOfRangeException(nameof(firstColumn), firstColumn, $"Columns [{firstColumn}, {firstColumn + columns}) are not within the layer's {n} inputs.");
         RequireLength(c.Length, (long)m * n, nameof(c), "m×n", m, n);
         foreach (var shard in shards)
         {
@@ -46,17 +51,17 @@ public static partial class Kernels
         }
         if (shards.IsEmpty)
         {
-            c[..(m * n)].Clear();
+            for (int i = 0; i < m; i++) c.Slice(i * n + firstColumn, columns).Clear();
             return;
         }
 
         bool large = blocking == KernelBlocking.Large;
         switch (path)
         {
-            case SimdWidth.Vector512: ShardedCore<Lanes512>(shards, units, firstUnit, m, n, c, large); break;
-            case SimdWidth.Vector256: ShardedCore<Lanes256>(shards, units, firstUnit, m, n, c, large); break;
-            case SimdWidth.Vector128: ShardedCore<Lanes128>(shards, units, firstUnit, m, n, c, large); break;
-            case SimdWidth.Scalar: ShardedScalarCore(shards, units, firstUnit, m, n, c); break;
+            case SimdWidth.Vector512: ShardedCore<Lanes512>(shards, units, firstUnit, m, n, firstColumn, columns, c, large); break;
+            case SimdWidth.Vector256: ShardedCore<Lanes256>(shards, units, firstUnit, m, n, firstColumn, columns, c, large); break;
+            case SimdWidth.Vector128: ShardedCore<Lanes128>(shards, units, firstUnit, m, n, firstColumn, columns, c, large); break;
+            case SimdWidth.Scalar: ShardedScalarCore(shards, units, firstUnit, m, n, firstColumn, columns, c); break;
             default: throw UnknownPath(path);
         }
     }
@@ -86,7 +91,7 @@ public static partial class Kernels
     /// its x rows packed into panels, as the packed product takes them, each tile summed from zero over the shard's rows and stored over C
     /// (the first shard) or added to it (<see cref="TileMode.Add"/>). The whole shard is one depth block.
     /// </summary>
-    private static void ShardedCore<T>(ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, Span<float> c, bool largeTiles)
+    private static void ShardedCore<T>(ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, int firstColumn, int columnCount, Span<float> c, bool largeTiles)
         where T : struct, ILanes<T>
     {
         int tileRows = largeTiles ? 8 : 6, tileVectors = largeTiles ? 3 : 2, w = T.Count;
@@ -99,7 +104,7 @@ public static partial class Kernels
         // δᵀ's steps lie `units` apart; at a multiple of 4 KB each shard's block is packed into row groups first, as PackedMultiply does.
         bool packA = units % AliasedStride == 0;
         ref float aPacked = ref packA ? ref MemoryMarshal.GetArrayDataReference(Buffer(ref t_packA, Math.Min(RowBlock, m) * totalDepth)) : ref MemoryMarshal.GetReference(c);
-        int blockColumns = Math.Min(ShardColumnBlock, n);
+        int blockColumns = Math.Min(ShardColumnBlock, columnCount), endColumn = firstColumn + columnCount;
         float[] packedB = Buffer(ref t_packedB, maxDepth * (blockColumns + w));
         ref float bPacked = ref MemoryMarshal.GetArrayDataReference(packedB);
         ref float c0 = ref MemoryMarshal.GetReference(c);
@@ -111,9 +116,9 @@ public static partial class Kernels
                 for (int s = 0, at = 0; s < shards.Length; at += rows * shards[s].Rows, s++)
                     PackGroups(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(shards[s].Deltas), shards[s].DeltaStart + firstUnit + i0), units,
                         rows, shards[s].Rows, tileRows, ref Unsafe.Add(ref aPacked, at));
-            for (int j0 = 0; j0 < n; j0 += ShardColumnBlock)
+            for (int j0 = firstColumn; j0 < endColumn; j0 += ShardColumnBlock)
             {
-                int columns = Math.Min(ShardColumnBlock, n - j0);
+                int columns = Math.Min(ShardColumnBlock, endColumn - j0);
                 for (int s = 0, at = 0; s < shards.Length; at += rows * shards[s].Rows, s++)
                 {
                     var shard = shards[s];
@@ -147,10 +152,10 @@ public static partial class Kernels
     }
 
     /// <summary>The scalar path, as <c>TransposedMultiplyScalarCore</c> sums: each shard's terms from zero in row order, unfused, then added.</summary>
-    private static void ShardedScalarCore(ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, Span<float> c)
+    private static void ShardedScalarCore(ReadOnlySpan<ShardOperands> shards, int units, int firstUnit, int m, int n, int firstColumn, int columns, Span<float> c)
     {
         for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
+            for (int j = firstColumn; j < firstColumn + columns; j++)
             {
                 float total = 0;
                 for (int s = 0; s < shards.Length; s++)

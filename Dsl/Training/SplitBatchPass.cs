@@ -5,8 +5,8 @@ namespace NetDsl;
 /// worker takes a group of whole shards, consecutive rows, forward and backward to the deltas in one pass (the
 /// products as large as the group; the rows come out as they would shard by shard, and each shard's loss is taken
 /// over its own rows). Then each dense layer's dW and db once over every shard
-/// (<see cref="Kernels.ShardedTransposedMultiply(ReadOnlySpan{ShardOperands}, int, int, int, int, Span{float})"/>),
-/// its units dealt out to the workers in slabs of about equal cost. No pass adds shard gradients up afterwards,
+/// (<see cref="Kernels.ShardedTransposedMultiply(ReadOnlySpan{ShardOperands}, int, int, int, int, Span{float}, int, int)"/>),
+/// its units or its inputs dealt out to the workers in slabs of about equal cost. No pass adds shard gradients up afterwards,
 /// yet the bits are those of adding them in shard order: the same on any number of threads, and as the processes
 /// of a distributed run, which do add them one by one.
 /// </summary>
@@ -22,6 +22,9 @@ internal sealed class SplitBatchPass
 
     /// <summary>Slabs of whole register tiles of units, so no worker gets a ragged edge it need not have.</summary>
     private const int UnitsAlignment = 8;
+
+    /// <summary>Slabs of whole 512-bit vectors of columns, for the same reason.</summary>
+    private const int ColumnsAlignment = 16;
 
     private readonly INetworkModel _network;
     private readonly NetworkWorkspace[] _workspaces;   // one per group
@@ -42,7 +45,7 @@ internal sealed class SplitBatchPass
     /// <summary>Groups of shards in this step's pass: one per worker, or per shard if there are fewer.</summary>
     public int Groups { get; private set; }
 
-    /// <summary>Work items of the weight gradients: slabs of units of the layers.</summary>
+    /// <summary>Work items of the weight gradients: slabs of units, or of inputs, of the layers.</summary>
     public int Tasks => _tasks.Length;
 
     /// <summary>
@@ -127,14 +130,14 @@ internal sealed class SplitBatchPass
     /// <summary>One slab of one layer's dW into <paramref name="gradient"/>; the layer's first slab takes its db too.</summary>
     public void RunTask(int task, float[] gradient)
     {
-        var (index, firstUnit, units) = _tasks[task];
+        var (index, firstUnit, units, firstColumn, columns) = _tasks[task];
         var layer = _layers[index];
         ReadOnlySpan<ShardOperands> shards = layer.Shards.AsSpan(0, _plan.Count);
-        // dW = Σ over the shards of δᵀ·x, rows [firstUnit, firstUnit + units) of it
+        // dW = Σ over the shards of δᵀ·x: rows [firstUnit, firstUnit + units), columns [firstColumn, firstColumn + columns) of it
         Kernels.ShardedTransposedMultiply(shards, layer.Units, firstUnit, units, layer.Inputs,
-            gradient.AsSpan(layer.Offset + firstUnit * layer.Inputs, units * layer.Inputs));
+            gradient.AsSpan(layer.Offset + firstUnit * layer.Inputs, units * layer.Inputs), firstColumn, columns);
         // db = Σ over the shards of Σ over the rows of δ
-        if (firstUnit == 0)
+        if (firstUnit == 0 && firstColumn == 0)
             Kernels.ShardedSumRows(shards, layer.Units, gradient.AsSpan(layer.Offset + layer.Units * layer.Inputs, layer.Units), layer.BiasScratch);
     }
 
@@ -156,7 +159,9 @@ internal sealed class SplitBatchPass
     }
 
     // Slabs of about equal cost (units × inputs) for the workers, dealt round-robin by the pool: about two per worker,
-    // a small layer whole. One worker takes each layer whole: a slab repacks the layer's inputs.
+    // a small layer whole. A layer is cut along its inputs (dW's columns) when it has at least as many inputs as units:
+    // each slab then packs only its own columns of the inputs. Cut along its units, each slab packs all the inputs
+    // again (784-128 at batch 256 on two workers: four slabs of 32 units took 0.61 ms in all against 0.37 ms whole).
     private static GradientTask[] Deal(List<DenseLayer> layers, int workers)
     {
         long total = 0;
@@ -165,18 +170,23 @@ internal sealed class SplitBatchPass
         var tasks = new List<GradientTask>();
         for (int l = 0; l < layers.Count; l++)
         {
-            int units = layers[l].Units;
-            long cost = (long)units * layers[l].Inputs;
-            int slabs = workers == 1 ? 1 : (int)Math.Clamp((cost + target - 1) / target, 1, Math.Max(1, units / UnitsAlignment));
-            int perSlab = (units + slabs - 1) / slabs;
-            perSlab = Math.Min(units, (perSlab + UnitsAlignment - 1) / UnitsAlignment * UnitsAlignment);
-            for (int first = 0; first < units; first += perSlab)
-                tasks.Add(new GradientTask(l, first, Math.Min(perSlab, units - first)));
+            int units = layers[l].Units, inputs = layers[l].Inputs;
+            bool byColumns = inputs >= units;
+            int length = byColumns ? inputs : units, alignment = byColumns ? ColumnsAlignment : UnitsAlignment;
+            long cost = (long)units * inputs;
+            int slabs = workers == 1 ? 1 : (int)Math.Clamp((cost + target - 1) / target, 1, Math.Max(1, length / alignment));
+            int perSlab = (length + slabs - 1) / slabs;
+            perSlab = Math.Min(length, (perSlab + alignment - 1) / alignment * alignment);
+            for (int first = 0; first < length; first += perSlab)
+            {
+                int count = Math.Min(perSlab, length - first);
+                tasks.Add(byColumns ? new GradientTask(l, 0, units, first, count) : new GradientTask(l, first, count, 0, inputs));
+            }
         }
         return [.. tasks];
     }
 
     private sealed record DenseLayer(int Offset, int Units, int Inputs, (float[]? Inputs, float[] Deltas)[] Given, ShardOperands[] Shards, float[] BiasScratch);
 
-    private readonly record struct GradientTask(int Layer, int FirstUnit, int Units);
+    private readonly record struct GradientTask(int Layer, int FirstUnit, int Units, int FirstColumn, int Columns);
 }
