@@ -154,17 +154,18 @@ internal static class Emitter
 
         w.Line("/// <summary>Runs the network on examples, row-major (<see cref=\"InputSize\"/> features a row), and writes each one's <see cref=\"OutputSize\"/> outputs, row by row.</summary>");
         w.Line("/// <remarks>Inference mode: dropout is off. One row runs here, its scratch on the stack; more run through the batched forward pass (the matrix kernels) in chunks, across the cores for large batches. Thread-safe, allocation-free (a batch of several rows: after a thread's first).</remarks>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole rows, the outputs do not fit them exactly, or an input is NaN or infinite (named by its row and column, as Fit, Evaluate and LossAndGradient do).</exception>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The inputs are not whole rows, the outputs do not fit them exactly, or an input is NaN or infinite (named by its row and column, as Fit, Evaluate and LossAndGradient do; the outputs are then left partly written).</exception>");
         using (w.Block($"public void Predict({ReadOnlySpan} inputs, {Span} outputs)"))
         {
             w.Line("int rows = global::NetDsl.Runtime.DataChecks.Predictions(inputs, outputs, InputSize, OutputSize);");
-            w.Line("global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));");
             using (w.Block("if (rows > 1)"))
             {
                 w.Line("// Several rows: the batched forward pass Evaluate runs, a chunk of rows at a time, across the cores");
+                w.Line("// (which checks that the inputs are finite: in the first layer's product where it can)");
                 w.Line("global::NetDsl.Runtime.BatchInference.Run(this, inputs, outputs, rows);");
                 w.Line("return;");
             }
+            w.Line("global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));");
             w.Line($"{ReadOnlySpan} parameters = _parameters;");
             if (rent)
             {

@@ -80,17 +80,18 @@ namespace Names
 
         /// <summary>Runs the network on examples, row-major (<see cref="InputSize"/> features a row), and writes each one's <see cref="OutputSize"/> outputs, row by row.</summary>
         /// <remarks>Inference mode: dropout is off. One row runs here, its scratch on the stack; more run through the batched forward pass (the matrix kernels) in chunks, across the cores for large batches. Thread-safe, allocation-free (a batch of several rows: after a thread's first).</remarks>
-        /// <exception cref="global::System.ArgumentException">The inputs are not whole rows, the outputs do not fit them exactly, or an input is NaN or infinite (named by its row and column, as Fit, Evaluate and LossAndGradient do).</exception>
+        /// <exception cref="global::System.ArgumentException">The inputs are not whole rows, the outputs do not fit them exactly, or an input is NaN or infinite (named by its row and column, as Fit, Evaluate and LossAndGradient do; the outputs are then left partly written).</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
             int rows = global::NetDsl.Runtime.DataChecks.Predictions(inputs, outputs, InputSize, OutputSize);
-            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
             if (rows > 1)
             {
                 // Several rows: the batched forward pass Evaluate runs, a chunk of rows at a time, across the cores
+                // (which checks that the inputs are finite: in the first layer's product where it can)
                 global::NetDsl.Runtime.BatchInference.Run(this, inputs, outputs, rows);
                 return;
             }
+            global::NetDsl.Runtime.DataChecks.Finite(inputs, InputSize, nameof(inputs));
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> intOutput = stackalloc float[2];
             global::System.Span<float> outputOutput = stackalloc float[2];

@@ -103,8 +103,13 @@ public static partial class Kernels
             // A(i, p) = a[i·k + p], B(p, j) = b[j·k + p]: the product in p order, then + bias and the ReLU as each tile stores C.
             var epilogue = (bias.IsEmpty ? TileEpilogue.None : TileEpilogue.Bias) | (relu ? TileEpilogue.Relu : TileEpilogue.None);
             ref float cStart = ref MemoryMarshal.GetReference(c);
-            PackedMultiply<T>(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(b), 1, k,
-                ref cStart, m, n, k, largeBlocks, ref bias.IsEmpty ? ref cStart : ref MemoryMarshal.GetReference(bias), epilogue);
+            ref float aStart = ref MemoryMarshal.GetReference(a);
+            // A batched Predict's inputs, when this is its first layer: the tiles add up their sums to check them.
+            bool check = FusedInputCheck.IsAskedFor(ref aStart, m * k);
+            bool finite = PackedMultiply<T>(ref aStart, k, 1, ref MemoryMarshal.GetReference(b), 1, k,
+                ref cStart, m, n, k, largeBlocks, ref bias.IsEmpty ? ref cStart : ref MemoryMarshal.GetReference(bias), epilogue, check);
+            if (check)
+                FusedInputCheck.Answer(finite);
             return true;
         }
 

@@ -62,16 +62,18 @@ public static partial class Kernels
     /// <summary>
     /// The product, then <paramref name="epilogue"/> applied by each tile as it stores the last depth block:
     /// <paramref name="bias"/> (n floats; any reference when the epilogue has no bias) added to each row, then ReLU.
+    /// With <paramref name="checkSums"/>, also whether the first panel's sums (every row's first columns, before the
+    /// bias) are finite, which they are when A is (see <see cref="FusedInputCheck"/>); true without.
     /// </summary>
-    private static void PackedMultiply<T>(ref float a, nint aRow, nint aStep, ref float b, nint bRow, nint bStep,
-        ref float c, int m, int n, int k, bool largeTiles, ref float bias, TileEpilogue epilogue)
+    private static bool PackedMultiply<T>(ref float a, nint aRow, nint aStep, ref float b, nint bRow, nint bStep,
+        ref float c, int m, int n, int k, bool largeTiles, ref float bias, TileEpilogue epilogue, bool checkSums = false)
         where T : struct, ILanes<T>
     {
         if (k == 0)
         {
             // An empty sum (a product's k is never 0 when it has an epilogue: a dense layer has inputs).
             MemoryMarshal.CreateSpan(ref c, m * n).Clear();
-            return;
+            return true;
         }
 
         int tileRows = largeTiles ? 8 : 6, tileVectors = largeTiles ? 3 : 2, w = T.Count;
@@ -82,6 +84,8 @@ public static partial class Kernels
         bool packA = aRow == 1 && aStep % AliasedStride == 0; // a transposed A packed into row groups (see AliasedStride)
         ref float aPacked = ref packA ? ref MemoryMarshal.GetArrayDataReference(Buffer(ref t_packA, Math.Min(RowBlock, m) * Math.Min(DepthBlock, k))) : ref c;
         Span<float> edge = stackalloc float[8 * 16];
+        Span<float> sums = stackalloc float[16]; // the first panel's sums, added up by its tiles
+        sums.Clear();
         // B is packed unless it already lies in rows (B(p, j) = b[p·bRow + j]) and few rows of A would reuse a packed panel.
         bool packB = bStep != 1 || m > UnpackedRows;
         for (int j0 = 0; j0 < n; j0 += ColumnBlock)
@@ -124,8 +128,10 @@ public static partial class Kernels
                                 panelRow = w;
                             }
                         }
+                        // Every row passes through the first panel: its tiles add up their sums.
+                        var tileFinish = checkSums && j0 == 0 && j == 0 && p0 + depth == k ? finish | TileEpilogue.AddUpSums : finish;
                         RunPanel<T>(rows, tileRows, vectors, panelColumns, ref aBlock, packA ? 0 : aRow, aStep, ref panel, panelRow, depth,
-                            ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j), n, mode, edge, ref Unsafe.Add(ref bias, j0 + j), finish);
+                            ref Unsafe.Add(ref c, (nint)i0 * n + j0 + j), n, mode, edge, ref Unsafe.Add(ref bias, j0 + j), tileFinish, ref MemoryMarshal.GetReference(sums));
                         if (packB)
                             panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
@@ -133,6 +139,9 @@ public static partial class Kernels
                 }
             }
         }
+        foreach (float sum in sums)
+            if (!float.IsFinite(sum)) return false;
+        return true;
     }
 
     /// <summary>
@@ -140,10 +149,11 @@ public static partial class Kernels
     /// one) against every row group of <paramref name="rows"/> rows of A (A(i, p) at i·<paramref name="aRow"/> + p·<paramref name="aStep"/>,
     /// or with <paramref name="aRow"/> 0 packed by <see cref="PackGroups"/>), into C from
     /// <paramref name="cBlock"/>: whole-vector tiles in place, a short panel through <paramref name="edge"/>; each tile
-    /// finishes with <paramref name="epilogue"/> (the panel's bias from <paramref name="bias"/>).
+    /// finishes with <paramref name="epilogue"/> (the panel's bias from <paramref name="bias"/>; its sums added up
+    /// into the vector at <paramref name="sums"/>, with <see cref="TileEpilogue.AddUpSums"/>).
     /// </summary>
     private static void RunPanel<T>(int rows, int tileRows, int vectors, int panelColumns, ref float aBlock, nint aRow, nint aStep, ref float panel, nint panelRow,
-        int depth, ref float cBlock, nint n, TileMode mode, Span<float> edge, ref float bias, TileEpilogue epilogue)
+        int depth, ref float cBlock, nint n, TileMode mode, Span<float> edge, ref float bias, TileEpilogue epilogue, ref float sums)
         where T : struct, ILanes<T>
     {
         int w = T.Count;
@@ -156,7 +166,7 @@ public static partial class Kernels
             ref float cTile = ref Unsafe.Add(ref cBlock, (nint)i * n);
             if (vectors > 0)
             {
-                RunTile<T>(group, vectors, ref aGroup, groupRow, groupStep, ref panel, panelRow, depth, ref cTile, n, mode, ref bias, epilogue);
+                RunTile<T>(group, vectors, ref aGroup, groupRow, groupStep, ref panel, panelRow, depth, ref cTile, n, mode, ref bias, epilogue, ref sums);
             }
             else
             {
@@ -164,8 +174,8 @@ public static partial class Kernels
                 ref float e = ref MemoryMarshal.GetReference(edge);
                 if (mode != TileMode.Overwrite)
                     CopyTile(ref cTile, n, ref e, w, group, panelColumns);
-                RunTile<T>(group, 1, ref aGroup, groupRow, groupStep, ref panel, w, depth, ref e, w, mode, ref bias, TileEpilogue.None);
-                FinishTile(ref e, w, group, panelColumns, ref bias, epilogue);
+                RunTile<T>(group, 1, ref aGroup, groupRow, groupStep, ref panel, w, depth, ref e, w, mode, ref bias, epilogue & TileEpilogue.AddUpSums, ref sums);
+                FinishTile(ref e, w, group, panelColumns, ref bias, epilogue & ~TileEpilogue.AddUpSums);
                 CopyTile(ref e, w, ref cTile, n, group, panelColumns);
             }
             i += group;
@@ -332,25 +342,25 @@ public static partial class Kernels
 
     /// <summary>The tile instantiation for <paramref name="rows"/> × <paramref name="vectors"/>.</summary>
     private static void RunTile<T>(int rows, int vectors, ref float a, nint aRow, nint aStep, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode,
-        ref float bias, TileEpilogue epilogue)
+        ref float bias, TileEpilogue epilogue, ref float sums)
         where T : struct, ILanes<T>
     {
         switch (rows * 4 + vectors)
         {
-            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 6 * 4 + 1: Tile<T, Six, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 4 * 4 + 1: Tile<T, Four, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 2 * 4 + 1: Tile<T, Two, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 1 * 4 + 3: Tile<T, One, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            case 1 * 4 + 2: Tile<T, One, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
-            default: Tile<T, One, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue); break;
+            case 8 * 4 + 3: Tile<T, Eight, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 8 * 4 + 2: Tile<T, Eight, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 8 * 4 + 1: Tile<T, Eight, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 6 * 4 + 2: Tile<T, Six, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 6 * 4 + 1: Tile<T, Six, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 4 * 4 + 3: Tile<T, Four, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 4 * 4 + 2: Tile<T, Four, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 4 * 4 + 1: Tile<T, Four, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 2 * 4 + 3: Tile<T, Two, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 2 * 4 + 2: Tile<T, Two, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 2 * 4 + 1: Tile<T, Two, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 1 * 4 + 3: Tile<T, One, Three>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            case 1 * 4 + 2: Tile<T, One, Two>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
+            default: Tile<T, One, One>(ref a, aRow, aStep, ref b, bRow, depth, ref c, ldc, mode, ref bias, epilogue, ref sums); break;
         }
     }
 
@@ -364,7 +374,7 @@ public static partial class Kernels
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // on its own, with a whole inlining budget and all the registers, optimised at its first call
     private static void Tile<T, TRows, TVectors>(ref float a, nint aRow, nint aStep, ref float b, nint bRow, int depth, ref float c, nint ldc, TileMode mode,
-        ref float bias, TileEpilogue epilogue)
+        ref float bias, TileEpilogue epilogue, ref float sums)
         where T : struct, ILanes<T>
         where TRows : struct, IConstant
         where TVectors : struct, IConstant
@@ -472,7 +482,21 @@ public static partial class Kernels
             if (rows > 7) { c70 += T.Load(ref Unsafe.Add(ref c, 7 * ldc)); if (vectors > 1) c71 += T.Load(ref Unsafe.Add(ref c, 7 * ldc + 1 * w)); if (vectors > 2) c72 += T.Load(ref Unsafe.Add(ref c, 7 * ldc + 2 * w)); }
         }
 
-        if (epilogue != TileEpilogue.None)
+        if ((epilogue & TileEpilogue.AddUpSums) != 0)
+        {
+            // The rows' first vector of sums, before the bias, added into the check (see FusedInputCheck).
+            T total = c00;
+            if (rows > 1) total += c10;
+            if (rows > 2) total += c20;
+            if (rows > 3) total += c30;
+            if (rows > 4) total += c40;
+            if (rows > 5) total += c50;
+            if (rows > 6) total += c60;
+            if (rows > 7) total += c70;
+            (T.Load(ref sums) + total).Store(ref sums);
+        }
+
+        if ((epilogue & ~TileEpilogue.AddUpSums) != TileEpilogue.None)
         {
             T z0 = T.Load(ref bias);
             T z1 = vectors > 1 ? T.Load(ref Unsafe.Add(ref bias, w)) : default;

@@ -142,7 +142,7 @@ public static partial class Kernels
                         int vectors = Math.Min(tileVectors, (columns - j) / w);
                         int panelColumns = vectors > 0 ? vectors * w : columns - j;
                         RunPanel<T>(rows, tileRows, vectors, panelColumns, ref deltas, packA ? 0 : 1, units, ref panel, Math.Max(vectors, 1) * w, depth,
-                            ref Unsafe.Add(ref c0, (nint)i0 * n + j0 + j), n, mode, edge, ref c0, TileEpilogue.None);
+                            ref Unsafe.Add(ref c0, (nint)i0 * n + j0 + j), n, mode, edge, ref c0, TileEpilogue.None, ref c0);
                         panel = ref Unsafe.Add(ref panel, depth * Math.Max(vectors, 1) * w);
                         j += panelColumns;
                     }

@@ -16,4 +16,10 @@ internal enum TileEpilogue
 
     /// <summary>max(0, c), after the bias.</summary>
     Relu = 2,
+
+    /// <summary>
+    /// The tile's first vector of sums, before the bias, added up over its rows into a vector of sums: a batched
+    /// Predict's check of its inputs (<see cref="FusedInputCheck"/>). The sums it stores are unchanged.
+    /// </summary>
+    AddUpSums = 4,
 }

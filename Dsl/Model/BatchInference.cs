@@ -8,10 +8,11 @@ namespace NetDsl.Runtime;
 /// <see cref="ChunkRows"/> rows across the cores, when there are several such chunks and no other batch has them,
 /// or else on the caller's thread in chunks of at most <see cref="SerialChunkRows"/>; then the output activation the
 /// loss fuses in training is applied. Each thread keeps a workspace per network
-/// type, so once a thread has run a network's batch, Predict allocates nothing there again.
+/// type, so once a thread has run a network's batch, Predict allocates nothing there again. The inputs are checked
+/// finite chunk by chunk, by the first layer's product as it reads them where it can (<see cref="FusedInputCheck"/>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class BatchInference
+public static unsafe class BatchInference
 {
     /// <summary>
     /// The most rows per chunk when the cores share a batch. A batch is cut into as few chunks as hold it, of equal
@@ -34,7 +35,12 @@ public static class BatchInference
     /// </summary>
     internal static int MaxDegreeOfParallelism { get; set; } = -1;
 
-    /// <summary>Runs <paramref name="rows"/> rows of <paramref name="inputs"/>, checked by the caller, into <paramref name="outputs"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="rows"/> rows of <paramref name="inputs"/> (their shape checked by the caller) into
+    /// <paramref name="outputs"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An input is NaN or infinite, named by its row and column. Chunks before it
+    /// may have written their outputs.</exception>
     public static void Run(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -54,14 +60,37 @@ public static class BatchInference
         return (chunkRows, (rows + chunkRows - 1) / chunkRows);
     }
 
-    /// <summary>Rows chunk·<paramref name="chunkRows"/> on: the forward pass, its outputs copied out, the fused activation applied.</summary>
+    /// <summary>
+    /// Rows chunk·<paramref name="chunkRows"/> on: the forward pass, its inputs checked finite, its outputs copied out,
+    /// the fused activation applied.
+    /// </summary>
     internal static void RunChunk(INetworkModel network, ReadOnlySpan<float> inputs, Span<float> outputs, int rows, int chunkRows, int chunk)
     {
         int start = chunk * chunkRows, count = Math.Min(chunkRows, rows - start);
         int inputSize = network.InputSize, outputSize = network.OutputSize;
         NetworkWorkspace workspace = Workspaces.For(network, count);
+        ReadOnlySpan<float> chunkInputs = inputs.Slice(start * inputSize, count * inputSize);
+        ReadOnlySpan<float> lossInputs;
+        FusedInputCheck.Verdict verdict;
+        fixed (float* pinned = chunkInputs)
+        {
+            // The first layer's product checks the inputs as it reads them, if it can; else they are checked below.
+            FusedInputCheck.Begin(pinned, chunkInputs.Length);
+            try
+            {
+                lossInputs = network.ComputeLossInputs(chunkInputs, count, workspace);
+            }
+            finally
+            {
+                verdict = FusedInputCheck.End();
+            }
+        }
+        // Unchecked, or a sum that is not finite (a non-finite input, or rarely finite ones whose sum overflows): the
+        // exact check, which names the first non-finite input of the whole batch by its row and column.
+        if (verdict != FusedInputCheck.Verdict.Finite && !DataChecks.AllFinite(chunkInputs))
+            DataChecks.Finite(inputs, inputSize, "inputs");
         Span<float> target = outputs.Slice(start * outputSize, count * outputSize);
-        network.ComputeLossInputs(inputs.Slice(start * inputSize, count * inputSize), count, workspace).CopyTo(target);
+        lossInputs.CopyTo(target);
         ApplyFusedActivation(network.Loss, target, outputSize);
     }
 
