@@ -85,7 +85,8 @@ public static partial class Kernels
         ref float aPacked = ref packA ? ref MemoryMarshal.GetArrayDataReference(Buffer(ref t_packA, Math.Min(RowBlock, m) * Math.Min(DepthBlock, k))) : ref c;
         Span<float> edge = stackalloc float[8 * 16];
         Span<float> sums = stackalloc float[16]; // the first panel's sums, added up by its tiles
-        sums.Clear();
+        if (checkSums)
+            sums.Clear();
         // B is packed unless it already lies in rows (B(p, j) = b[p·bRow + j]) and few rows of A would reuse a packed panel.
         bool packB = bStep != 1 || m > UnpackedRows;
         for (int j0 = 0; j0 < n; j0 += ColumnBlock)
@@ -139,9 +140,7 @@ public static partial class Kernels
                 }
             }
         }
-        foreach (float sum in sums)
-            if (!float.IsFinite(sum)) return false;
-        return true;
+        return !checkSums || DataChecks.AllFinite(sums);
     }
 
     /// <summary>
