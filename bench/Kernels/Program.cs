@@ -6,5 +6,5 @@ using BenchmarkDotNet.Running;
 // The paths force a vector width and register blocking on any machine (a width this machine lacks is
 // left out); "256/small" is what a machine with AVX2 and no AVX-512 runs.
 //   dotnet run -c Release --project bench/Kernels -- --filter '*TrainingStep*'       (one-thread training steps)
-//   dotnet run -c Release --project bench/Kernels -- --filter '*Inference*'          (a one-row Predict of 784-128-10, step by step)
+//   dotnet run -c Release --project bench/Kernels -- --filter '*Inference*'          (a one-row Predict of 784-128-10, step by step, and the floor under it)
 BenchmarkSwitcher.FromAssembly(typeof(NetDsl.Bench.Kernels.ProductBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*ProductBenchmarks*"] : args);
