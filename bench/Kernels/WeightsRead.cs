@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NetDsl.Simd;
 
 namespace NetDsl.Bench.Kernels;
 
@@ -22,92 +23,58 @@ internal static class WeightsRead
         return new ArraySegment<float>(array, offset, values.Length);
     }
 
-    /// <summary>Σ of every weight (the length a multiple of 128).</summary>
-    public static float Sum(ReadOnlySpan<float> weights) => Vector512.IsHardwareAccelerated ? Sum512(weights) : Sum256(weights);
+    /// <summary>Σ of every weight (the length a multiple of eight vectors).</summary>
+    public static float Sum(ReadOnlySpan<float> weights) => Vector512.IsHardwareAccelerated ? Sum<Lanes512>(weights) : Sum<Lanes256>(weights);
 
     /// <summary>Σ over the rows of each row's dot product with <paramref name="input"/> (the row length a multiple of the vector's).</summary>
     public static float Dot(ReadOnlySpan<float> weights, ReadOnlySpan<float> input) =>
-        Vector512.IsHardwareAccelerated ? Dot512(weights, input) : Dot256(weights, input);
+        Vector512.IsHardwareAccelerated ? Dot<Lanes512>(weights, input) : Dot<Lanes256>(weights, input);
 
-    private static float Sum512(ReadOnlySpan<float> weights)
+    private static float Sum<T>(ReadOnlySpan<float> weights)
+        where T : struct, ILanes<T>
     {
         ref float w = ref MemoryMarshal.GetReference(weights);
-        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        for (nint p = 0; p <= weights.Length - 128; p += 128)
+        T c0 = T.Zero, c1 = T.Zero, c2 = T.Zero, c3 = T.Zero, c4 = T.Zero, c5 = T.Zero, c6 = T.Zero, c7 = T.Zero;
+        for (nint p = 0; p <= weights.Length - 8 * T.Count; p += 8 * T.Count)
         {
-            c0 += Vector512.LoadUnsafe(ref w, (nuint)p); c1 += Vector512.LoadUnsafe(ref w, (nuint)p + 16);
-            c2 += Vector512.LoadUnsafe(ref w, (nuint)p + 32); c3 += Vector512.LoadUnsafe(ref w, (nuint)p + 48);
-            c4 += Vector512.LoadUnsafe(ref w, (nuint)p + 64); c5 += Vector512.LoadUnsafe(ref w, (nuint)p + 80);
-            c6 += Vector512.LoadUnsafe(ref w, (nuint)p + 96); c7 += Vector512.LoadUnsafe(ref w, (nuint)p + 112);
+            c0 += T.Load(ref Unsafe.Add(ref w, p)); c1 += T.Load(ref Unsafe.Add(ref w, p + T.Count));
+            c2 += T.Load(ref Unsafe.Add(ref w, p + 2 * T.Count)); c3 += T.Load(ref Unsafe.Add(ref w, p + 3 * T.Count));
+            c4 += T.Load(ref Unsafe.Add(ref w, p + 4 * T.Count)); c5 += T.Load(ref Unsafe.Add(ref w, p + 5 * T.Count));
+            c6 += T.Load(ref Unsafe.Add(ref w, p + 6 * T.Count)); c7 += T.Load(ref Unsafe.Add(ref w, p + 7 * T.Count));
         }
-        return Vector512.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)));
+        return Total(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)));
     }
 
-    private static float Sum256(ReadOnlySpan<float> weights)
-    {
-        ref float w = ref MemoryMarshal.GetReference(weights);
-        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        for (nint p = 0; p <= weights.Length - 64; p += 64)
-        {
-            c0 += Vector256.LoadUnsafe(ref w, (nuint)p); c1 += Vector256.LoadUnsafe(ref w, (nuint)p + 8);
-            c2 += Vector256.LoadUnsafe(ref w, (nuint)p + 16); c3 += Vector256.LoadUnsafe(ref w, (nuint)p + 24);
-            c4 += Vector256.LoadUnsafe(ref w, (nuint)p + 32); c5 += Vector256.LoadUnsafe(ref w, (nuint)p + 40);
-            c6 += Vector256.LoadUnsafe(ref w, (nuint)p + 48); c7 += Vector256.LoadUnsafe(ref w, (nuint)p + 56);
-        }
-        return Vector256.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)));
-    }
-
-    private static float Dot512(ReadOnlySpan<float> weights, ReadOnlySpan<float> input)
+    private static float Dot<T>(ReadOnlySpan<float> weights, ReadOnlySpan<float> input)
+        where T : struct, ILanes<T>
     {
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float x = ref MemoryMarshal.GetReference(input);
-        nint k = input.Length;
-        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        nint k = input.Length, step = 8 * T.Count;
+        T c0 = T.Zero, c1 = T.Zero, c2 = T.Zero, c3 = T.Zero, c4 = T.Zero, c5 = T.Zero, c6 = T.Zero, c7 = T.Zero;
         for (nint row = 0; row <= weights.Length - k; row += k)
         {
-            for (nint p = 0; p <= k - 128; p += 128)
+            nint p = 0;
+            for (; p <= k - step; p += step)
             {
-                ref float wr = ref Unsafe.Add(ref w, row + p);
-                ref float xr = ref Unsafe.Add(ref x, p);
-                c0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr), Vector512.LoadUnsafe(ref xr), c0);
-                c1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, 16), Vector512.LoadUnsafe(ref xr, 16), c1);
-                c2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, 32), Vector512.LoadUnsafe(ref xr, 32), c2);
-                c3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, 48), Vector512.LoadUnsafe(ref xr, 48), c3);
-                c4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, 64), Vector512.LoadUnsafe(ref xr, 64), c4);
-                c5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, 80), Vector512.LoadUnsafe(ref xr, 80), c5);
-                c6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, 96), Vector512.LoadUnsafe(ref xr, 96), c6);
-                c7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, 112), Vector512.LoadUnsafe(ref xr, 112), c7);
+                ref float wp = ref Unsafe.Add(ref w, row + p);
+                ref float xp = ref Unsafe.Add(ref x, p);
+                c0 = T.MultiplyAdd(T.Load(ref wp), T.Load(ref xp), c0);
+                c1 = T.MultiplyAdd(T.Load(ref Unsafe.Add(ref wp, T.Count)), T.Load(ref Unsafe.Add(ref xp, T.Count)), c1);
+                c2 = T.MultiplyAdd(T.Load(ref Unsafe.Add(ref wp, 2 * T.Count)), T.Load(ref Unsafe.Add(ref xp, 2 * T.Count)), c2);
+                c3 = T.MultiplyAdd(T.Load(ref Unsafe.Add(ref wp, 3 * T.Count)), T.Load(ref Unsafe.Add(ref xp, 3 * T.Count)), c3);
+                c4 = T.MultiplyAdd(T.Load(ref Unsafe.Add(ref wp, 4 * T.Count)), T.Load(ref Unsafe.Add(ref xp, 4 * T.Count)), c4);
+                c5 = T.MultiplyAdd(T.Load(ref Unsafe.Add(ref wp, 5 * T.Count)), T.Load(ref Unsafe.Add(ref xp, 5 * T.Count)), c5);
+                c6 = T.MultiplyAdd(T.Load(ref Unsafe.Add(ref wp, 6 * T.Count)), T.Load(ref Unsafe.Add(ref xp, 6 * T.Count)), c6);
+                c7 = T.MultiplyAdd(T.Load(ref Unsafe.Add(ref wp, 7 * T.Count)), T.Load(ref Unsafe.Add(ref xp, 7 * T.Count)), c7);
             }
-            for (nint p = k / 128 * 128; p < k; p += 16)
-                c0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, (nuint)(row + p)), Vector512.LoadUnsafe(ref x, (nuint)p), c0);
+            for (; p < k; p += T.Count)
+                c0 = T.MultiplyAdd(T.Load(ref Unsafe.Add(ref w, row + p)), T.Load(ref Unsafe.Add(ref x, p)), c0);
         }
-        return Vector512.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)));
+        return Total(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)));
     }
 
-    private static float Dot256(ReadOnlySpan<float> weights, ReadOnlySpan<float> input)
-    {
-        ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float x = ref MemoryMarshal.GetReference(input);
-        nint k = input.Length;
-        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        for (nint row = 0; row <= weights.Length - k; row += k)
-        {
-            for (nint p = 0; p <= k - 64; p += 64)
-            {
-                ref float wr = ref Unsafe.Add(ref w, row + p);
-                ref float xr = ref Unsafe.Add(ref x, p);
-                c0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wr), Vector256.LoadUnsafe(ref xr), c0);
-                c1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wr, 8), Vector256.LoadUnsafe(ref xr, 8), c1);
-                c2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wr, 16), Vector256.LoadUnsafe(ref xr, 16), c2);
-                c3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wr, 24), Vector256.LoadUnsafe(ref xr, 24), c3);
-                c4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wr, 32), Vector256.LoadUnsafe(ref xr, 32), c4);
-                c5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wr, 40), Vector256.LoadUnsafe(ref xr, 40), c5);
-                c6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wr, 48), Vector256.LoadUnsafe(ref xr, 48), c6);
-                c7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref wr, 56), Vector256.LoadUnsafe(ref xr, 56), c7);
-            }
-            for (nint p = k / 64 * 64; p < k; p += 8)
-                c0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)(row + p)), Vector256.LoadUnsafe(ref x, (nuint)p), c0);
-        }
-        return Vector256.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)));
-    }
+    // The sum of one vector's lanes: returned so that the reads cannot be optimised away.
+    private static float Total<T>(T sums)
+        where T : struct, ILanes<T> => Vector128.Sum(T.Sum4(sums, T.Zero, T.Zero, T.Zero));
 }
